@@ -1,0 +1,2 @@
+namespace KubePS.Engine;
+internal static class Placeholder { }

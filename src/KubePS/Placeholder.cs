@@ -1,0 +1,2 @@
+namespace KubePS;
+internal static class Placeholder { }
