@@ -1,2 +1,0 @@
-namespace KubePS.Engine;
-internal static class Placeholder { }

@@ -1,2 +1,0 @@
-namespace KubePS;
-internal static class Placeholder { }
