@@ -1,0 +1,41 @@
+namespace KubePS.Engine.Errors;
+
+/// <summary>
+/// The stable kinds of failure the engine reports. The name of each member is the
+/// ErrorId that PowerShell users see (FullyQualifiedErrorId starts with it), so never rename one.
+/// </summary>
+public enum KubeErrorKind
+{
+    /// <summary>Anything the API server returned that has no more specific kind.</summary>
+    KubeApiError,
+    /// <summary>HTTP 404: the object or the resource type does not exist.</summary>
+    KubeNotFound,
+    /// <summary>HTTP 403: authenticated, but RBAC does not allow the verb.</summary>
+    KubeForbidden,
+    /// <summary>HTTP 401: the credentials were rejected.</summary>
+    KubeUnauthorized,
+    /// <summary>HTTP 409: already exists, or a resourceVersion conflict.</summary>
+    KubeConflict,
+    /// <summary>HTTP 422 (or 400 with causes): the object failed validation.</summary>
+    KubeInvalid,
+    /// <summary>HTTP 400 without causes.</summary>
+    KubeBadRequest,
+    /// <summary>HTTP 410: the resourceVersion is too old (watch or list continue token expired).</summary>
+    KubeGone,
+    /// <summary>HTTP 429 / 503: the server asked the client to back off.</summary>
+    KubeServerBusy,
+    /// <summary>The server could not be reached (refused, DNS, connect timeout, proxy).</summary>
+    KubeUnreachable,
+    /// <summary>The TLS handshake failed (the server certificate is not trusted by the configured CA, or the client certificate was refused).</summary>
+    KubeTlsFailed,
+    /// <summary>The request did not complete within the request timeout.</summary>
+    KubeTimeout,
+    /// <summary>A kubeconfig file is missing, malformed, or incomplete.</summary>
+    KubeConfigInvalid,
+    /// <summary>No kubeconfig could be found at all (no file and not running in a cluster).</summary>
+    KubeConfigNotFound,
+    /// <summary>The requested context is not defined in the kubeconfig.</summary>
+    KubeContextNotFound,
+    /// <summary>An exec credential plugin is missing, failed, or returned nothing usable.</summary>
+    KubeExecPluginFailed,
+}
