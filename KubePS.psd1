@@ -1,0 +1,30 @@
+@{
+    RootModule           = 'KubePS.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0d1c2e-7b7e-4f5c-9f3e-2d8a4b1c5e90'
+    Author               = 'KubePS contributors'
+    CompanyName          = 'KubePS contributors'
+    Copyright            = '(c) KubePS contributors. MIT License.'
+    Description          = 'Kubernetes for PowerShell: binary cmdlets over the official Kubernetes C# client, returning objects instead of text.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    NestedModules        = @('KubePS.dll')
+    FormatsToProcess     = @('KubePS.Connection.Format.ps1xml')
+    TypesToProcess       = @()
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'Get-KubeContext'
+        'Set-KubeContext'
+        'Get-KubeVersion'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @(
+        'kctx'
+    )
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Kubernetes', 'kubectl', 'k8s', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            ProjectUri = 'https://github.com/kubeps/kubeps'
+        }
+    }
+}

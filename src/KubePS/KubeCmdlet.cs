@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using KubePS.Engine.Connection;
+using KubePS.Engine.Errors;
+
+namespace KubePS;
+
+/// <summary>
+/// Base of every KubePS cmdlet: owns the async pipeline.
+/// </summary>
+/// <remarks>
+/// <para>Derived cmdlets override <see cref="BeginProcessingAsync"/>, <see cref="ProcessRecordAsync"/> and/or
+/// <see cref="EndProcessingAsync"/>. Each runs on the thread pool while the pipeline thread pumps a queue of
+/// actions; the <c>Emit*</c> methods and <see cref="ShouldProcessAsync"/> enqueue onto it, so WriteObject,
+/// WriteError, WriteVerbose, WriteWarning, WriteProgress and ShouldProcess only ever run on the pipeline thread.
+/// The pipeline thread never blocks on the task itself (no .Result while the engine waits for it), so there is
+/// no deadlock.</para>
+/// <para><see cref="StopProcessing"/> (Ctrl+C, or Select-Object -First downstream) cancels the token passed to
+/// the async methods, which aborts in-flight HTTP at once.</para>
+/// <para>Failures: throw <see cref="KubeException"/> (or let the engine's propagate) for a terminating error;
+/// call <see cref="EmitError(KubeException, object?)"/> for a per-item, non-terminating one. Every API call made
+/// while the async method runs is written to the Verbose stream (secrets redacted by the engine).</para>
+/// </remarks>
+public abstract class KubeCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private BlockingCollection<Action>? _queue;
+    private bool _disposed;
+
+    /// <summary>Cancelled by StopProcessing.</summary>
+    protected CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>The async counterpart of BeginProcessing.</summary>
+    protected virtual Task BeginProcessingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The async counterpart of ProcessRecord (once per pipeline input).</summary>
+    protected virtual Task ProcessRecordAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The async counterpart of EndProcessing.</summary>
+    protected virtual Task EndProcessingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The Set-KubeContext defaults of the calling runspace (captured on the pipeline thread).</summary>
+    protected KubeSession Session { get; private set; } = null!;
+
+    /// <inheritdoc />
+    protected sealed override void BeginProcessing()
+    {
+        Session = KubeSession.Current;
+        Pump(BeginProcessingAsync);
+    }
+
+    /// <inheritdoc />
+    protected sealed override void ProcessRecord()
+    {
+        PrepareProcessRecord();
+        Pump(ProcessRecordAsync);
+    }
+
+    /// <summary>
+    /// Runs on the pipeline thread before each <see cref="ProcessRecordAsync"/>: the place for work that needs
+    /// PowerShell state (resolving paths against the current location, reading variables).
+    /// </summary>
+    protected virtual void PrepareProcessRecord()
+    {
+    }
+
+    /// <summary>Resolves a path against the current PowerShell location (call on the pipeline thread).</summary>
+    protected string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <inheritdoc />
+    protected sealed override void EndProcessing() => Pump(EndProcessingAsync);
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    /// <summary>Writes an object to the pipeline (from any thread).</summary>
+    protected void Emit(object? item) => Enqueue(() => WriteObject(item));
+
+    /// <summary>Writes each item of a collection to the pipeline (from any thread).</summary>
+    protected void EmitEnumerated(System.Collections.IEnumerable items) => Enqueue(() => WriteObject(items, enumerateCollection: true));
+
+    /// <summary>Writes a non-terminating error (from any thread).</summary>
+    protected void EmitError(ErrorRecord record) => Enqueue(() => WriteError(record));
+
+    /// <summary>Writes a non-terminating error for an engine failure about <paramref name="target"/>.</summary>
+    protected void EmitError(KubeException exception, object? target = null) => EmitError(KubeErrorRecords.Create(exception, target));
+
+    /// <summary>Writes to the Verbose stream (from any thread).</summary>
+    protected void EmitVerbose(string message) => Enqueue(() => WriteVerbose(message));
+
+    /// <summary>Writes to the Debug stream (from any thread).</summary>
+    protected void EmitDebug(string message) => Enqueue(() => WriteDebug(message));
+
+    /// <summary>Writes a warning (from any thread).</summary>
+    protected void EmitWarning(string message) => Enqueue(() => WriteWarning(message));
+
+    /// <summary>Writes a progress record (from any thread).</summary>
+    protected void EmitProgress(ProgressRecord record) => Enqueue(() => WriteProgress(record));
+
+    /// <summary>Asks ShouldProcess on the pipeline thread and returns its answer to the async code.</summary>
+    protected Task<bool> ShouldProcessAsync(string target, string action) => InvokeOnPipelineThreadAsync(() => ShouldProcess(target, action));
+
+    /// <summary>
+    /// Runs <paramref name="func"/> on the pipeline thread (for anything that must run there: ShouldContinue,
+    /// SessionState access) and returns its result to the async code.
+    /// </summary>
+    protected async Task<T> InvokeOnPipelineThreadAsync<T>(Func<T> func)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = CancellationToken.Register(() => completion.TrySetCanceled(CancellationToken));
+        Enqueue(() =>
+        {
+            try
+            {
+                completion.TrySetResult(func());
+            }
+            catch (Exception ex)
+            {
+                completion.TrySetException(ex);
+                throw;
+            }
+        });
+        return await completion.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Throws a terminating error built from <paramref name="record"/> out of async code.</summary>
+    protected static Exception Terminate(ErrorRecord record) => new TerminatingErrorException(record);
+
+    private void Enqueue(Action action)
+    {
+        var queue = _queue ?? throw new InvalidOperationException("KubeCmdlet output can only be written while an async processing method runs.");
+        try
+        {
+            queue.Add(action, CancellationToken);
+        }
+        catch (InvalidOperationException) when (queue.IsAddingCompleted)
+        {
+            throw new OperationCanceledException("The pipeline has finished.", CancellationToken);
+        }
+    }
+
+    private void Pump(Func<CancellationToken, Task> work)
+    {
+        var queue = new BlockingCollection<Action>(boundedCapacity: 1024);
+        _queue = queue;
+        var token = CancellationToken;
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                using (ApiCallTrace.Listen(call => EmitVerbose(call.ToString())))
+                {
+                    await work(token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        });
+
+        try
+        {
+            foreach (var action in queue.GetConsumingEnumerable())
+            {
+                action();
+            }
+        }
+        catch
+        {
+            // A write failed (pipeline stopped downstream, or an action threw): stop the async work and let it finish on its own.
+            _cancellation.Cancel();
+            _ = task.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            throw;
+        }
+        finally
+        {
+            _queue = null;
+        }
+
+        Complete(task);
+    }
+
+    private void Complete(Task task)
+    {
+        // The queue completes only when the task has finished, so this does not block.
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (TerminatingErrorException terminating)
+        {
+            ThrowTerminatingError(terminating.Record);
+        }
+        catch (KubeException kube)
+        {
+            ThrowTerminatingError(KubeErrorRecords.Create(kube, kube.Target));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException and not ParameterBindingException)
+        {
+            var mapped = KubeErrorMapper.Map(ex, null, null, CancellationToken);
+            if (mapped is KubeException mappedKube)
+            {
+                ThrowTerminatingError(KubeErrorRecords.Create(mappedKube, mappedKube.Target));
+            }
+
+            ThrowTerminatingError(new ErrorRecord(ex, "KubeUnexpectedError", ErrorCategory.NotSpecified, null));
+        }
+    }
+
+    /// <summary>Releases the cancellation source.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases resources; derived cmdlets override to release their own.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!_disposed && disposing)
+        {
+            _cancellation.Dispose();
+        }
+
+        _disposed = true;
+    }
+
+    private sealed class TerminatingErrorException(ErrorRecord record) : Exception(record.Exception?.Message)
+    {
+        public ErrorRecord Record { get; } = record;
+    }
+}

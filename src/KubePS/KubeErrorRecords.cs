@@ -1,0 +1,43 @@
+using System.Management.Automation;
+using KubePS.Engine.Errors;
+
+namespace KubePS;
+
+/// <summary>Turns engine failures into ErrorRecords with the stable ErrorId and a real category.</summary>
+public static class KubeErrorRecords
+{
+    /// <summary>The PowerShell category for an engine error kind.</summary>
+    public static ErrorCategory CategoryOf(KubeErrorKind kind) => kind switch
+    {
+        KubeErrorKind.KubeNotFound => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubeForbidden => ErrorCategory.PermissionDenied,
+        KubeErrorKind.KubeUnauthorized => ErrorCategory.AuthenticationError,
+        KubeErrorKind.KubeConflict => ErrorCategory.ResourceExists,
+        KubeErrorKind.KubeInvalid => ErrorCategory.InvalidData,
+        KubeErrorKind.KubeBadRequest => ErrorCategory.InvalidArgument,
+        KubeErrorKind.KubeGone => ErrorCategory.ResourceUnavailable,
+        KubeErrorKind.KubeServerBusy => ErrorCategory.ResourceBusy,
+        KubeErrorKind.KubeUnreachable => ErrorCategory.ConnectionError,
+        KubeErrorKind.KubeTlsFailed => ErrorCategory.SecurityError,
+        KubeErrorKind.KubeTimeout => ErrorCategory.OperationTimeout,
+        KubeErrorKind.KubeConfigInvalid => ErrorCategory.InvalidData,
+        KubeErrorKind.KubeConfigNotFound => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubeContextNotFound => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubeExecPluginFailed => ErrorCategory.AuthenticationError,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    /// <summary>
+    /// An ErrorRecord whose ErrorId is <see cref="KubeException.ErrorId"/> (so FullyQualifiedErrorId starts with it),
+    /// with the engine's message and recommended action.
+    /// </summary>
+    public static ErrorRecord Create(KubeException exception, object? target)
+    {
+        var record = new ErrorRecord(exception, exception.ErrorId, CategoryOf(exception.Kind), target ?? exception.Target);
+        record.ErrorDetails = new ErrorDetails(exception.Message)
+        {
+            RecommendedAction = exception.RecommendedAction ?? string.Empty,
+        };
+        return record;
+    }
+}
