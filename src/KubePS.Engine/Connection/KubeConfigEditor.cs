@@ -42,15 +42,7 @@ public static partial class KubeConfigEditor
     /// <summary>Applies the edit to text (pure; for tests).</summary>
     internal static string EditText(string text, string path, Func<string, YamlMappingNode, string> edit)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw KubeConfigLoader.Invalid(path, ex.Start.Line, $"malformed YAML: {ex.Message}", ex);
-        }
+        var stream = KubeConfigLoader.LoadYaml(text, path);
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

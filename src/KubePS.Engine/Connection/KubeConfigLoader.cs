@@ -182,15 +182,7 @@ public static class KubeConfigLoader
     /// <summary>Parses kubeconfig text. <paramref name="path"/> names the file in errors and anchors relative paths.</summary>
     public static KubeConfigFile Parse(string text, string path)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw Invalid(path, ex.Start.Line, $"malformed YAML: {StripMarkPrefix(ex.Message)}", ex);
-        }
+        var stream = LoadYaml(text, path);
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -212,6 +204,31 @@ public static class KubeConfigLoader
             Contexts = reader.NamedList(root, "contexts", "context", reader.ReadContext),
             Users = reader.NamedList(root, "users", "user", reader.ReadUser),
         };
+    }
+
+    /// <summary>
+    /// Loads YAML, mapping every parser failure to KubeConfigInvalid with the file and line. YamlDotNet reports most
+    /// errors as YamlException with a Start mark; a few malformed inputs escape as other exceptions, for which the
+    /// line of the last event parsed is reported.
+    /// </summary>
+    internal static YamlStream LoadYaml(string text, string path)
+    {
+        var stream = new YamlStream();
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException ex)
+        {
+            throw Invalid(path, ex.Start.Line, $"malformed YAML: {StripMarkPrefix(ex.Message)}", ex);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or IndexOutOfRangeException)
+        {
+            throw Invalid(path, parser.LastLine, $"malformed YAML after this line ({ex.Message})", ex);
+        }
+
+        return stream;
     }
 
     internal static KubeException Invalid(string path, long line, string message, Exception? inner = null) =>
@@ -453,5 +470,23 @@ public static class KubeConfigLoader
 
         private static bool IsNull(YamlNode node) =>
             node is YamlScalarNode { Style: ScalarStyle.Plain } scalar && (scalar.Value is null or "" or "~" or "null");
+    }
+
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        public long LastLine { get; private set; } = 1;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (inner.Current is { } current)
+            {
+                LastLine = current.End.Line;
+            }
+
+            return moved;
+        }
     }
 }
