@@ -286,3 +286,41 @@ Describe 'Dependency isolation' -Tag Unit {
         @($contexts.GetName().Name | Sort-Object -Unique) | Should -Be @('KubePS.Engine', 'KubernetesClient', 'YamlDotNet')
     }
 }
+
+Describe 'KubeCmdlet pipeline' -Tag Unit {
+    It 'Stop (Ctrl+C) aborts an in-flight request at once' {
+        # A server that accepts TCP connections and never answers: the TLS handshake hangs until cancelled.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        try {
+            $config = New-TestKubeconfig -Name 'hanging' -Server "https://127.0.0.1:$($listener.LocalEndpoint.Port)"
+            $ps = [powershell]::Create([System.Management.Automation.RunspaceMode]::NewRunspace)
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-Module KubePS).Path.Replace('.psm1', '.psd1')).AddStatement()
+            $null = $ps.AddCommand('Get-KubeVersion').AddParameter('Kubeconfig', $config).AddParameter('WarningAction', 'SilentlyContinue')
+            $async = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $async.IsCompleted | Should -BeFalse -Because 'the request should still be waiting for the server'
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 3
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Dispose()
+        }
+        finally {
+            $listener.Stop()
+        }
+    }
+
+    It 'works in a session where another YamlDotNet version was loaded first' {
+        $yaml = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages/yamldotnet/13.7.1/lib/net7.0/YamlDotNet.dll'
+        if (-not (Test-Path $yaml)) { Set-ItResult -Skipped -Because 'YamlDotNet 13.7.1 is not in the NuGet cache'; return }
+        $module = (Get-Module KubePS).Path.Replace('.psm1', '.psd1')
+        $config = New-TestKubeconfig -Name 'other-yaml'
+        $script = "Add-Type -Path '$yaml'; Import-Module '$module'; (Get-KubeContext -Kubeconfig '$config').Name -join ','; " +
+            "([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' } | ForEach-Object { `$_.GetName().Version.Major }) -join ','"
+        $output = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $output[0] | Should -Be 'dev,prod'
+        ($output[1] -split ',' | Sort-Object) | Should -Be @('13', '18')
+    }
+}
