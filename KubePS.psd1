@@ -9,17 +9,44 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     NestedModules        = @('KubePS.dll')
-    FormatsToProcess     = @('KubePS.Connection.Format.ps1xml')
-    TypesToProcess       = @()
+    FormatsToProcess     = @('KubePS.Connection.Format.ps1xml', 'KubePS.Resources.Format.ps1xml')
+    TypesToProcess       = @('KubePS.Types.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Get-KubeContext'
         'Set-KubeContext'
         'Get-KubeVersion'
+        'Get-KubeResource'
+        'Get-KubeApiResource'
+        'Get-KubePod'
+        'Get-KubeDeployment'
+        'Get-KubeReplicaSet'
+        'Get-KubeStatefulSet'
+        'Get-KubeDaemonSet'
+        'Get-KubeJob'
+        'Get-KubeCronJob'
+        'Get-KubeService'
+        'Get-KubeIngress'
+        'Get-KubeConfigMap'
+        'Get-KubeSecret'
+        'Get-KubeNamespace'
+        'Get-KubeNode'
+        'Get-KubePersistentVolumeClaim'
+        'Get-KubeEvent'
+        'ConvertTo-KubeYaml'
+        'ConvertFrom-KubeYaml'
+        'ConvertTo-KubeJson'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(
         'kctx'
+        'kget'
+        'kpod'
+        'kdeploy'
+        'ksvc'
+        'kns'
+        'kevent'
+        'kyaml'
     )
     PrivateData          = @{
         PSData = @{

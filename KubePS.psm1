@@ -2,5 +2,12 @@
 # aliases and argument-completer registration only. KubePS.psd1 lists exactly what is exported.
 
 Set-Alias -Name kctx -Value Set-KubeContext
+Set-Alias -Name kget -Value Get-KubeResource
+Set-Alias -Name kpod -Value Get-KubePod
+Set-Alias -Name kdeploy -Value Get-KubeDeployment
+Set-Alias -Name ksvc -Value Get-KubeService
+Set-Alias -Name kns -Value Get-KubeNamespace
+Set-Alias -Name kevent -Value Get-KubeEvent
+Set-Alias -Name kyaml -Value ConvertTo-KubeYaml
 
-Export-ModuleMember -Cmdlet '*' -Alias 'kctx'
+Export-ModuleMember -Cmdlet '*' -Alias 'kctx', 'kget', 'kpod', 'kdeploy', 'ksvc', 'kns', 'kevent', 'kyaml'

@@ -78,6 +78,7 @@ function Read-KubePSHelpMarkdown {
     foreach ($b in Split-Sub $sections['PARAMETERS']) {
         if ($b.Title -eq 'CommonParameters') { continue }
         if ($b.Title -notmatch '^-(\S+)') { throw "$Path : parameter heading '### $($b.Title)' does not start with '-'." }
+        $paramName = $Matches[1]
         $f = Split-Fences $b.Lines
         $meta = @{}
         $yaml = $f.Code | Where-Object Language -eq 'yaml' | Select-Object -First 1
@@ -85,7 +86,7 @@ function Read-KubePSHelpMarkdown {
             foreach ($l in $yaml.Text -split "`n") { if ($l -match '^([^:]+):\s*(.*)$') { $meta[$Matches[1].Trim()] = $Matches[2].Trim() } }
         }
         $page.Parameters.Add([pscustomobject]@{
-            Name        = $Matches[1]
+            Name        = $paramName
             Description = $f.Text
             Type        = if ($meta['Type']) { $meta['Type'] } else { 'Object' }
             Sets        = if ($meta['Parameter Sets']) { @($meta['Parameter Sets'] -split ',\s*') } else { @('(All)') }

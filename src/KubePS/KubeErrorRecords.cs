@@ -24,6 +24,8 @@ public static class KubeErrorRecords
         KubeErrorKind.KubeConfigNotFound => ErrorCategory.ObjectNotFound,
         KubeErrorKind.KubeContextNotFound => ErrorCategory.ObjectNotFound,
         KubeErrorKind.KubeExecPluginFailed => ErrorCategory.AuthenticationError,
+        KubeErrorKind.KubeUnknownKind => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubeYamlInvalid => ErrorCategory.ParserError,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -38,4 +38,10 @@ public enum KubeErrorKind
     KubeContextNotFound,
     /// <summary>An exec credential plugin is missing, failed, or returned nothing usable.</summary>
     KubeExecPluginFailed,
+
+    /// <summary>The kind is not served by the cluster (discovery has no such resource type).</summary>
+    KubeUnknownKind,
+
+    /// <summary>A manifest or YAML text does not parse, or a document is not an object.</summary>
+    KubeYamlInvalid,
 }
