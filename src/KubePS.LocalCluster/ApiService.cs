@@ -58,6 +58,27 @@ public sealed partial class ApiService
                 await WriteJson(ctx, 401, new ApiError(401, "Unauthorized", "Unauthorized").ToStatus());
                 return;
             }
+            var reqCt = ctx.Request.ContentType ?? "";
+            if (reqCt.Contains("protobuf", StringComparison.OrdinalIgnoreCase))
+            {
+                // Translate k8s protobuf bodies (kubectl's typed commands) into JSON before routing.
+                var ms = new MemoryStream();
+                await ctx.Request.Body.CopyToAsync(ms);
+                JsonObject decoded;
+                try { decoded = Protobuf.Decode(ms.ToArray()); }
+                catch (FormatException fe)
+                {
+                    await WriteJson(ctx, 415, new ApiError(415, "UnsupportedMediaType", fe.Message).ToStatus());
+                    return;
+                }
+                ctx.Request.Body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(decoded, JsonUtil.Options));
+                ctx.Request.ContentType = "application/json";
+            }
+            if (reqCt.Contains("cbor", StringComparison.OrdinalIgnoreCase))
+            {
+                await WriteJson(ctx, 415, new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml").ToStatus());
+                return;
+            }
             await Route(ctx);
         }
         catch (ApiError e)
