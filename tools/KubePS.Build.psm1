@@ -121,7 +121,9 @@ function Invoke-KubePSTests {
         $env:KUBEPS_PESTER_PATH = Get-PesterModulePath -Root $Root
         $runner = Join-Path $Root 'tools/Invoke-PesterSuites.ps1'
         Push-Location $Root
-        try { & dotnet pwsh -NoProfile -NonInteractive -File $runner -TestPath (Join-Path $Root 'tests/Pester') -SummaryPath $summary -Tag $Tag | Out-Host }
+        $runnerArgs = @('pwsh', '-NoProfile', '-NonInteractive', '-File', $runner, '-TestPath', (Join-Path $Root 'tests/Pester'), '-SummaryPath', $summary)
+        if ($Tag.Count -gt 0) { $runnerArgs += @('-Tag', ($Tag -join ',')) }
+        try { & dotnet @runnerArgs | Out-Host }
         finally { Pop-Location }
         if (Test-Path $summary) {
             foreach ($s in (Get-Content -Raw $summary | ConvertFrom-Json)) {

@@ -16,7 +16,7 @@ BeforeAll {
 
 Describe 'Module help' -Tag Unit {
     It 'exports at least one command' {
-        $script:Commands.Count | Should -BeGreaterThan 0
+        @(Get-Command -Module KubePS -CommandType Cmdlet).Count | Should -BeGreaterThan 20
     }
 
     It 'has a doc page for <Name>' -ForEach $script:Commands {
