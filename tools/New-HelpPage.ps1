@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
 Writes platyPS-format markdown pages for cmdlets of the built module from their metadata and the
-words in tools/HelpText.psd1 (synopsis, description, examples, parameter descriptions).
+words in a text file under tools/help/ (synopsis, description, examples, parameter descriptions).
+Parameter descriptions not given per cmdlet come from the file's Parameters table, then tools/help/Common.psd1.
 .DESCRIPTION
 platyPS is not served on this machine's registries; this does the part of New-MarkdownHelp we need.
 Pages it writes are committed under docs/en-US and are the source of the MAML help.
@@ -10,16 +11,20 @@ param(
     [string[]] $Name,
     [string] $Module = (Join-Path $PSScriptRoot '../out/KubePS/KubePS.psd1'),
     [string] $OutputFolder = (Join-Path $PSScriptRoot '../docs/en-US'),
+    [Parameter(Mandatory)] [string] $TextFile,
     [switch] $Force
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $Module -Force
-$text = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'HelpText.psd1')
+$text = Import-PowerShellDataFile $TextFile
+$commonText = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'help/Common.psd1')
+if (-not $text.Parameters) { $text.Parameters = @{} }
+foreach ($k in $commonText.Parameters.Keys) { if (-not $text.Parameters.ContainsKey($k)) { $text.Parameters[$k] = $commonText.Parameters[$k] } }
 $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
 foreach ($cmdName in $Name) {
     $cmd = Get-Command $cmdName
     $spec = $text.Commands[$cmdName]
-    if (-not $spec) { throw "tools/HelpText.psd1 has no entry for $cmdName." }
+    if (-not $spec) { throw "$TextFile has no entry for $cmdName." }
     $out = Join-Path $OutputFolder "$cmdName.md"
     if ((Test-Path $out) -and -not $Force) { Write-Host "skip $out (exists)"; continue }
     $sb = [Text.StringBuilder]::new()
@@ -40,7 +45,7 @@ foreach ($cmdName in $Name) {
     $null = $sb.AppendLine("## PARAMETERS`n")
     foreach ($p in ($cmd.Parameters.Values | Where-Object { $_.Name -notin $common } | Sort-Object Name)) {
         $desc = if ($spec.Parameters -and $spec.Parameters[$p.Name]) { $spec.Parameters[$p.Name] } else { $text.Parameters[$p.Name] }
-        if (-not $desc) { throw "No description for -$($p.Name) of $cmdName in tools/HelpText.psd1." }
+        if (-not $desc) { throw "No description for -$($p.Name) of $cmdName in $TextFile or tools/help/Common.psd1." }
         $sets = @($p.ParameterSets.Keys | ForEach-Object { if ($_ -eq '__AllParameterSets') { '(All)' } else { $_ } })
         $attrs = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
         $required = [bool]($attrs | Where-Object Mandatory)
