@@ -1,5 +1,5 @@
-# Generates KubePS.Format.ps1xml from a compact table of views (kept in the repo as the source of truth).
-param([string] $Out)
+# Generates src/KubePS/Formats/KubePS.Resources.Format.ps1xml from a compact table of views (the source of truth).
+param([string] $Out = (Join-Path $PSScriptRoot '../src/KubePS/Formats/KubePS.Resources.Format.ps1xml'))
 $P = '[KubePS.Output.KubeColumns]'
 $age = "[KubePS.Output.KubeObjectProperties]::FormatAge(`$_.Age)"
 $views = [ordered]@{
@@ -20,14 +20,14 @@ $views = [ordered]@{
   'k8s.Models.V1Job' = @(
     @('NAME', '$_.Name', 0), @('STATUS', "$P::JobStatus(`$_)", 0), @('COMPLETIONS', '"{0}/{1}" -f [int]$_.Status.Succeeded, $(if ($null -ne $_.Spec.Completions) { $_.Spec.Completions } else { 1 })', 0), @('DURATION', "$P::JobDuration(`$_)", 0), @('AGE', $age, 0))
   'k8s.Models.V1CronJob' = @(
-    @('NAME', '$_.Name', 0), @('SCHEDULE', '$_.Spec.Schedule', 0), @('TIMEZONE', '$(if ($_.Spec.TimeZone) { $_.Spec.TimeZone } else { "<none>" })', 0), @('SUSPEND', '[bool]$_.Spec.Suspend', 0), @('ACTIVE', '@($_.Status.Active).Where({ $_ }).Count', 0), @('LAST SCHEDULE', "$P::FormatSince(`$_.Status.LastScheduleTime)", 0), @('AGE', $age, 0))
+    @('NAME', '$_.Name', 0), @('SCHEDULE', '$_.Spec.Schedule', 0), @('TIMEZONE', '$(if ($_.Spec.TimeZone) { $_.Spec.TimeZone } else { "<none>" })', 0), @('SUSPEND', '[bool]$_.Spec.Suspend', 0), @('ACTIVE', '$(if ($_.Status.Active) { $_.Status.Active.Count } else { 0 })', 0), @('LAST SCHEDULE', "$P::FormatSince(`$_.Status.LastScheduleTime)", 0), @('AGE', $age, 0))
   'k8s.Models.V1Service' = @(
     @('NAME', '$_.Name', 0), @('TYPE', '$_.Spec.Type', 0), @('CLUSTER-IP', '$_.Spec.ClusterIP', 0), @('EXTERNAL-IP', "$P::ServiceExternalIP(`$_)", 0), @('PORT(S)', "$P::ServicePorts(`$_)", 0), @('AGE', $age, 0),
     @('SELECTOR', "$P::FormatMap(`$_.Spec.Selector)", 1))
   'k8s.Models.V1Ingress' = @(
     @('NAME', '$_.Name', 0), @('CLASS', '$(if ($_.Spec.IngressClassName) { $_.Spec.IngressClassName } else { "<none>" })', 0), @('HOSTS', "$P::IngressHosts(`$_)", 0), @('ADDRESS', '($_.Status.LoadBalancer.Ingress | ForEach-Object { if ($_.Ip) { $_.Ip } else { $_.Hostname } }) -join ","', 0), @('PORTS', '$(if ($_.Spec.Tls) { "80, 443" } else { "80" })', 0), @('AGE', $age, 0))
-  'k8s.Models.V1ConfigMap' = @(@('NAME', '$_.Name', 0), @('DATA', '@($_.Data.Keys).Count + @($_.BinaryData.Keys).Count', 0), @('AGE', $age, 0))
-  'k8s.Models.V1Secret' = @(@('NAME', '$_.Name', 0), @('TYPE', '$_.Type', 0), @('DATA', '@($_.Data.Keys).Count', 0), @('AGE', $age, 0))
+  'k8s.Models.V1ConfigMap' = @(@('NAME', '$_.Name', 0), @('DATA', '$(if ($_.Data) { $_.Data.Count } else { 0 }) + $(if ($_.BinaryData) { $_.BinaryData.Count } else { 0 })', 0), @('AGE', $age, 0))
+  'k8s.Models.V1Secret' = @(@('NAME', '$_.Name', 0), @('TYPE', '$_.Type', 0), @('DATA', '$(if ($_.Data) { $_.Data.Count } else { 0 })', 0), @('AGE', $age, 0))
   'k8s.Models.V1Namespace' = @(@('NAME', '$_.Name', 0), @('STATUS', '$_.Status.Phase', 0), @('AGE', $age, 0))
   'k8s.Models.V1Node' = @(
     @('NAME', '$_.Name', 0), @('STATUS', "$P::NodeStatus(`$_)", 0), @('ROLES', "$P::NodeRoles(`$_)", 0), @('AGE', $age, 0), @('VERSION', '$_.Status.NodeInfo.KubeletVersion', 0),

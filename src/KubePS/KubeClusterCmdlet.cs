@@ -43,6 +43,7 @@ public abstract class KubeClusterCmdlet : KubeCmdlet
     /// <summary>The namespace (default: the session's for the context, else the context's namespace, else "default").</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Ns")]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
     [ValidateNotNullOrEmpty]
     public virtual string? Namespace { get; set; }
 

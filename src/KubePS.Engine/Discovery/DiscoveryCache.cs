@@ -8,8 +8,8 @@ namespace KubePS.Engine.Discovery;
 
 /// <summary>
 /// The resource types a server serves, read through discovery once per client and kept for the
-/// session; a name that is not found triggers one refresh (a CRD created a moment ago), at most
-/// once per <see cref="MinimumRefreshInterval"/>.
+/// session; a name that is not found triggers one refresh (a CRD created a moment ago), shared by
+/// the lookups that missed at the same time.
 /// </summary>
 public sealed class DiscoveryCache
 {
@@ -22,8 +22,6 @@ public sealed class DiscoveryCache
 
     private DiscoveryCache(IKubernetes client) => this.client = client;
 
-    /// <summary>A refresh on a miss happens at most this often.</summary>
-    public static TimeSpan MinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The cache for one client (one per config and context in a session).</summary>
     public static DiscoveryCache For(IKubernetes client) => PerClient.GetValue(client, c => new DiscoveryCache(c));
@@ -42,7 +40,7 @@ public sealed class DiscoveryCache
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (resources is not null && (!refresh || DateTime.UtcNow - fetchedAt < MinimumRefreshInterval))
+            if (resources is not null && !refresh)
             {
                 return resources;
             }
@@ -61,11 +59,12 @@ public sealed class DiscoveryCache
     /// </summary>
     public async Task<ApiResourceInfo> ResolveAsync(string kind, string? apiVersion, CancellationToken cancellationToken)
     {
+        var started = DateTime.UtcNow;
         var all = await GetAllAsync(cancellationToken).ConfigureAwait(false);
         var found = ResourceNameResolver.Resolve(all, kind, apiVersion);
         if (found is null)
         {
-            all = await GetAllAsync(cancellationToken, refresh: true).ConfigureAwait(false);
+            all = await RefreshIfOlderThanAsync(started, cancellationToken).ConfigureAwait(false);
             found = ResourceNameResolver.Resolve(all, kind, apiVersion);
         }
         if (found is not null)
@@ -83,6 +82,28 @@ public sealed class DiscoveryCache
             Target = kind,
             RecommendedAction = "Run Get-KubeApiResource to list the kinds this cluster serves.",
         };
+    }
+
+    /// <summary>
+    /// Re-reads discovery unless someone already did after <paramref name="staleBefore"/> (concurrent misses share one refresh).
+    /// </summary>
+    public async Task<IReadOnlyList<ApiResourceInfo>> RefreshIfOlderThanAsync(DateTime staleBefore, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (resources is not null && fetchedAt >= staleBefore)
+            {
+                return resources;
+            }
+            resources = await FetchAsync(cancellationToken).ConfigureAwait(false);
+            fetchedAt = DateTime.UtcNow;
+            return resources;
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private async Task<IReadOnlyList<ApiResourceInfo>> FetchAsync(CancellationToken ct)
