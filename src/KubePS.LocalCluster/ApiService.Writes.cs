@@ -436,7 +436,7 @@ public sealed partial class ApiService
         resp.StatusCode = 200;
         resp.ContentType = "text/plain";
         long written = 0;
-        string Format((DateTime Time, string Line) l) => (timestamps ? l.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffff'Z'", CultureInfo.InvariantCulture) + " " : "") + l.Line + "\n";
+        string Format((DateTime Time, string Line) l) => (timestamps ? l.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", CultureInfo.InvariantCulture) + " " : "") + l.Line + "\n";
         async Task<bool> Emit((DateTime, string) l)
         {
             var bytes = Encoding.UTF8.GetBytes(Format(l));
