@@ -7,7 +7,7 @@ public static class Defaults
 {
     private static int _nextIp = 10;
 
-    private static void Set(JsonObject o, string key, JsonNode value) { if (o[key] is null) o[key] = value; }
+    private static void Set(JsonObject o, string key, JsonNode value) { if (o[key] is null || o[key] is JsonObject { Count: 0 } && value is JsonObject { Count: > 0 }) o[key] = value; }
 
     public static void PodSpec(JsonObject spec)
     {

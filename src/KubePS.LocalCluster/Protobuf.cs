@@ -39,6 +39,38 @@ public static class Protobuf
         ["SelfSubjectRulesReview"] = new() { [1] = new("metadata", F.Msg, "ObjectMeta"), [2] = new("spec", F.Msg, "SelfSubjectRulesReviewSpec"), [3] = new("status", F.Msg, "Ignore") },
         ["SelfSubjectRulesReviewSpec"] = new() { [1] = new("namespace", F.Str) },
         ["SelfSubjectReview"] = new() { [1] = new("metadata", F.Msg, "ObjectMeta"), [2] = new("status", F.Msg, "Ignore") },
+        // workloads sent by `kubectl create deployment|job|cronjob|service`
+        ["Deployment"] = new() { [1] = new("metadata", F.Msg, "ObjectMeta"), [2] = new("spec", F.Msg, "DeploymentSpec"), [3] = new("status", F.Msg, "Ignore") },
+        ["DeploymentSpec"] = new() { [1] = new("replicas", F.PtrInt), [2] = new("selector", F.Msg, "LabelSelector"), [3] = new("template", F.Msg, "PodTemplateSpec"), [4] = new("strategy", F.Msg, "DeploymentStrategy"), [5] = new("minReadySeconds", F.Int), [6] = new("revisionHistoryLimit", F.PtrInt), [7] = new("paused", F.Bool), [9] = new("progressDeadlineSeconds", F.PtrInt) },
+        ["DeploymentStrategy"] = new() { [1] = new("type", F.Str), [2] = new("rollingUpdate", F.Msg, "RollingUpdateDeployment") },
+        ["RollingUpdateDeployment"] = new() { [1] = new("maxUnavailable", F.IntStr), [2] = new("maxSurge", F.IntStr) },
+        ["LabelSelector"] = new() { [1] = new("matchLabels", F.MapStr), [2] = new("matchExpressions", F.MsgList, "LabelSelectorRequirement") },
+        ["LabelSelectorRequirement"] = new() { [1] = new("key", F.Str), [2] = new("operator", F.Str), [3] = new("values", F.StrList) },
+        ["PodTemplateSpec"] = new() { [1] = new("metadata", F.Msg, "ObjectMeta"), [2] = new("spec", F.Msg, "PodSpec") },
+        ["PodSpec"] = new()
+        {
+            [2] = new("containers", F.MsgList, "Container"), [3] = new("restartPolicy", F.Str), [4] = new("terminationGracePeriodSeconds", F.PtrInt), [6] = new("dnsPolicy", F.Str),
+            [7] = new("nodeSelector", F.MapStr), [8] = new("serviceAccountName", F.Str), [9] = new("serviceAccount", F.Str), [10] = new("nodeName", F.Str), [11] = new("hostNetwork", F.Bool),
+            [12] = new("hostPID", F.Bool), [13] = new("hostIPC", F.Bool), [16] = new("hostname", F.Str), [17] = new("subdomain", F.Str), [19] = new("schedulerName", F.Str),
+            [20] = new("initContainers", F.MsgList, "Container"), [24] = new("priorityClassName", F.Str),
+        },
+        ["Container"] = new()
+        {
+            [1] = new("name", F.Str), [2] = new("image", F.Str), [3] = new("command", F.StrList), [4] = new("args", F.StrList), [5] = new("workingDir", F.Str),
+            [6] = new("ports", F.MsgList, "ContainerPort"), [7] = new("env", F.MsgList, "EnvVar"), [8] = new("resources", F.Msg, "ResourceRequirements"), [13] = new("terminationMessagePath", F.Str),
+            [14] = new("imagePullPolicy", F.Str), [16] = new("stdin", F.Bool), [17] = new("stdinOnce", F.Bool), [18] = new("tty", F.Bool), [20] = new("terminationMessagePolicy", F.Str),
+        },
+        ["ContainerPort"] = new() { [1] = new("name", F.Str), [2] = new("hostPort", F.Int), [3] = new("containerPort", F.Int), [4] = new("protocol", F.Str), [5] = new("hostIP", F.Str) },
+        ["EnvVar"] = new() { [1] = new("name", F.Str), [2] = new("value", F.Str) },
+        ["ResourceRequirements"] = new() { [1] = new("limits", F.MapQty), [2] = new("requests", F.MapQty) },
+        ["Job"] = new() { [1] = new("metadata", F.Msg, "ObjectMeta"), [2] = new("spec", F.Msg, "JobSpec"), [3] = new("status", F.Msg, "Ignore") },
+        ["JobSpec"] = new() { [1] = new("parallelism", F.PtrInt), [2] = new("completions", F.PtrInt), [3] = new("activeDeadlineSeconds", F.PtrInt), [4] = new("selector", F.Msg, "LabelSelector"), [5] = new("manualSelector", F.Bool), [6] = new("template", F.Msg, "PodTemplateSpec"), [7] = new("backoffLimit", F.PtrInt), [8] = new("ttlSecondsAfterFinished", F.PtrInt) },
+        ["CronJob"] = new() { [1] = new("metadata", F.Msg, "ObjectMeta"), [2] = new("spec", F.Msg, "CronJobSpec"), [3] = new("status", F.Msg, "Ignore") },
+        ["CronJobSpec"] = new() { [1] = new("schedule", F.Str), [2] = new("startingDeadlineSeconds", F.PtrInt), [3] = new("concurrencyPolicy", F.Str), [4] = new("suspend", F.Bool), [5] = new("jobTemplate", F.Msg, "JobTemplateSpec"), [6] = new("successfulJobsHistoryLimit", F.PtrInt), [7] = new("failedJobsHistoryLimit", F.PtrInt), [8] = new("timeZone", F.Str) },
+        ["JobTemplateSpec"] = new() { [1] = new("metadata", F.Msg, "ObjectMeta"), [2] = new("spec", F.Msg, "JobSpec") },
+        ["Service"] = new() { [1] = new("metadata", F.Msg, "ObjectMeta"), [2] = new("spec", F.Msg, "ServiceSpec"), [3] = new("status", F.Msg, "Ignore") },
+        ["ServiceSpec"] = new() { [1] = new("ports", F.MsgList, "ServicePort"), [2] = new("selector", F.MapStr), [3] = new("clusterIP", F.Str), [4] = new("type", F.Str), [5] = new("externalIPs", F.StrList), [7] = new("sessionAffinity", F.Str), [8] = new("loadBalancerIP", F.Str), [11] = new("externalName", F.Str) },
+        ["ServicePort"] = new() { [1] = new("name", F.Str), [2] = new("protocol", F.Str), [3] = new("port", F.Int), [4] = new("targetPort", F.IntStr), [5] = new("nodePort", F.Int) },
     };
 
     public static bool IsProtobuf(ReadOnlySpan<byte> body) => body.Length >= 4 && body[0] == (byte)'k' && body[1] == (byte)'8' && body[2] == (byte)'s' && body[3] == 0;
@@ -75,7 +107,9 @@ public static class Protobuf
             var (num, wt) = r.Tag();
             if (!schema.TryGetValue(num, out var f))
             {
-                if (type == "Ignore") { r.Skip(wt); continue; }
+                // Unknown fields are skipped only when empty (gogo-protobuf writes zero values of non-pointer fields);
+                // anything with content is refused rather than silently dropped.
+                if (type == "Ignore" || r.SkipIfEmpty(wt)) continue;
                 throw new FormatException($"protobuf field {num} of {type} is not supported by kubeps-local; send application/json");
             }
             switch (f.Kind)
@@ -103,6 +137,27 @@ public static class Protobuf
                         var (n2, w2) = e.Tag();
                         if (n2 == 1) k = e.Str();
                         else if (n2 == 2) v = f.Kind == F.MapStr ? e.Str() : Convert.ToBase64String(e.BytesVal());
+                        else e.Skip(w2);
+                    }
+                    if (o[f.Name] is not JsonObject map) o[f.Name] = map = new JsonObject();
+                    map[k] = v;
+                    break;
+                }
+                case F.IntStr:
+                {
+                    var e = r.Sub(); long type2 = 0, iv = 0; string sv = "";
+                    while (!e.End) { var (n2, w2) = e.Tag(); if (n2 == 1) type2 = (long)e.Varint(); else if (n2 == 2) iv = (long)e.Varint(); else if (n2 == 3) sv = e.Str(); else e.Skip(w2); }
+                    o[f.Name] = type2 == 1 ? JsonValue.Create(sv) : JsonValue.Create(iv);
+                    break;
+                }
+                case F.MapQty:
+                {
+                    var e = r.Sub(); string k = "", v = "";
+                    while (!e.End)
+                    {
+                        var (n2, w2) = e.Tag();
+                        if (n2 == 1) k = e.Str();
+                        else if (n2 == 2) { var q = e.Sub(); while (!q.End) { var (n3, w3) = q.Tag(); if (n3 == 1) v = q.Str(); else q.Skip(w3); } }
                         else e.Skip(w2);
                     }
                     if (o[f.Name] is not JsonObject map) o[f.Name] = map = new JsonObject();
@@ -137,6 +192,14 @@ public static class Protobuf
         public byte[] BytesVal() { var l = Len(); var b = buf.AsSpan(_pos, l).ToArray(); _pos += l; return b; }
         public string Str() { var l = Len(); var s = Encoding.UTF8.GetString(buf, _pos, l); _pos += l; return s; }
         public Reader Sub() { var l = Len(); var r = new Reader(buf, _pos, _pos + l); _pos += l; return r; }
+        public bool SkipIfEmpty(int wire)
+        {
+            var save = _pos;
+            if (wire == 0 && Varint() == 0) return true;
+            if (wire == 2 && Len() == 0) return true;
+            _pos = save;
+            return false;
+        }
         public void Skip(int wire)
         {
             switch (wire)

@@ -328,3 +328,20 @@ public sealed class KubectlTests(ClusterFixture f)
         Assert.Matches(@"p\s+0/1\s+Running", MustOk(f, "get", "pod", "p", "-n", ns));
     }
 }
+
+[Collection("cluster")]
+public sealed class KubectlGeneratorTests(ClusterFixture f)
+{
+    [Fact]
+    public void Typed_create_commands_send_protobuf_and_work()
+    {
+        var ns = f.NewNamespace("gen");
+        Assert.Contains("deployment.apps/web created", MustOk(f, "create", "deployment", "web", "-n", ns, "--image=nginx:1.25", "--replicas=2", "--port=80"));
+        Assert.Equal("2 nginx:1.25 80 RollingUpdate", MustOk(f, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort} {.spec.strategy.type}"));
+        Assert.Contains("job.batch/j1 created", MustOk(f, "create", "job", "j1", "-n", ns, "--image=busybox:1.36", "--", "echo", "hi"));
+        Assert.Equal("echo hi", MustOk(f, "get", "job", "j1", "-n", ns, "-o", "jsonpath={.spec.template.spec.containers[0].command[0]} {.spec.template.spec.containers[0].command[1]}"));
+        Assert.Contains("cronjob.batch/cj created", MustOk(f, "create", "cronjob", "cj", "-n", ns, "--image=busybox:1.36", "--schedule=*/5 * * * *"));
+        Assert.Contains("service/s1 created", MustOk(f, "create", "service", "clusterip", "s1", "-n", ns, "--tcp=80:8080"));
+        Assert.Matches(@"s1\s+ClusterIP\s+10\.96\.\S+\s+<none>\s+80/TCP", MustOk(f, "get", "svc", "s1", "-n", ns));
+    }
+}
