@@ -1,0 +1,52 @@
+# Explore benchmarks (issue 5): listing 10,000 pods into objects, a warm single GET, module import and first call.
+. (Join-Path $PSScriptRoot 'BenchHelpers.ps1')
+
+function Invoke-ExploreBenchmark {
+    param([Parameter(Mandatory)] [string] $Kubeconfig, [Parameter(Mandatory)] [string] $Module)
+    $client = New-BenchHttpClient -Kubeconfig $Kubeconfig
+    # Seed 10,000 pods in 10 namespaces.
+    $namespaces = 0..9 | ForEach-Object { "bench-$_" }
+    foreach ($ns in $namespaces) {
+        $null = Invoke-BenchCreate -Client $client -Path '/api/v1/namespaces' -Bodies @("{""apiVersion"":""v1"",""kind"":""Namespace"",""metadata"":{""name"":""$ns""}}")
+    }
+    $failed = 0
+    foreach ($ns in $namespaces) {
+        $bodies = foreach ($i in 0..999) {
+            "{""apiVersion"":""v1"",""kind"":""Pod"",""metadata"":{""name"":""pod-$i"",""namespace"":""$ns"",""labels"":{""app"":""bench"",""shard"":""s$($i % 10)""}},""spec"":{""containers"":[{""name"":""app"",""image"":""registry.example.com/bench/app:1.0"",""ports"":[{""containerPort"":8080}],""env"":[{""name"":""MODE"",""value"":""bench""}]}]}}"
+        }
+        $failed += Invoke-BenchCreate -Client $client -Path "/api/v1/namespaces/$ns/pods" -Bodies $bodies
+    }
+    if ($failed -gt 0) { throw "$failed pods could not be created" }
+
+    $child = @'
+$ErrorActionPreference = 'Stop'
+$sw = [Diagnostics.Stopwatch]::StartNew()
+Import-Module $env:BENCH_MODULE
+$import = $sw.Elapsed.TotalMilliseconds
+$sw.Restart()
+$null = Get-KubePod -Namespace bench-0 -Name pod-1 -Kubeconfig $env:BENCH_KUBECONFIG
+$first = $sw.Elapsed.TotalMilliseconds
+function Median($v) { $s = @($v | Sort-Object); if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count/2)] } else { ($s[$s.Count/2-1] + $s[$s.Count/2]) / 2 } }
+$ours = foreach ($i in 1..3) { $sw.Restart(); $n = (Get-KubePod -AllNamespaces -Kubeconfig $env:BENCH_KUBECONFIG | Measure-Object).Count; $sw.Elapsed.TotalMilliseconds; if ($n -lt 10000) { throw "listed $n pods" } }
+$peakOurs = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+$kubectl = foreach ($i in 1..3) { $sw.Restart(); $n = (kubectl --kubeconfig $env:BENCH_KUBECONFIG get pods -A -o json | ConvertFrom-Json).items.Count; $sw.Elapsed.TotalMilliseconds; if ($n -lt 10000) { throw "kubectl listed $n pods" } }
+# The floor: one bare HttpClient GET of the same list plus System.Text.Json parsing.
+$text = Get-Content -Raw $env:BENCH_KUBECONFIG
+$server = [regex]::Match($text, 'server:\s*(\S+)').Groups[1].Value
+$token = [regex]::Match($text, 'token:\s*(\S+)').Groups[1].Value
+$ca = [regex]::Match($text, 'certificate-authority-data:\s*(\S+)').Groups[1].Value
+$policy = [System.Security.Cryptography.X509Certificates.X509ChainPolicy]::new(); $policy.TrustMode = 'CustomRootTrust'; $policy.RevocationMode = 'NoCheck'
+$null = $policy.CustomTrustStore.Add([System.Security.Cryptography.X509Certificates.X509Certificate2]::new([Convert]::FromBase64String($ca)))
+$h = [System.Net.Http.SocketsHttpHandler]::new(); $h.SslOptions.CertificateChainPolicy = $policy
+$hc = [System.Net.Http.HttpClient]::new($h); $hc.DefaultRequestHeaders.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $token)
+$floor = foreach ($i in 1..4) { $sw.Restart(); $bytes = $hc.GetByteArrayAsync("$server/api/v1/pods").GetAwaiter().GetResult(); $doc = [System.Text.Json.JsonDocument]::Parse([ReadOnlyMemory[byte]]$bytes); $n = $doc.RootElement.GetProperty('items').GetArrayLength(); $doc.Dispose(); $sw.Elapsed.TotalMilliseconds }
+$floor = $floor | Select-Object -Skip 1
+$warm = foreach ($i in 1..21) { $sw.Restart(); $null = Get-KubePod -Namespace bench-3 -Name pod-42 -Kubeconfig $env:BENCH_KUBECONFIG; $sw.Elapsed.TotalMilliseconds }
+$kwarm = foreach ($i in 1..11) { $sw.Restart(); $null = kubectl --kubeconfig $env:BENCH_KUBECONFIG get pod pod-42 -n bench-3 -o json; $sw.Elapsed.TotalMilliseconds }
+[pscustomobject]@{ Import = $import; First = $first; Ours = (Median $ours); Kubectl = (Median $kubectl); Floor = (Median $floor); PeakMB = [Math]::Round($peakOurs / 1MB); Warm = (Median ($warm | Select-Object -Skip 1)); KWarm = (Median $kwarm) } | ConvertTo-Json -Compress
+'@
+    $r = Invoke-BenchChild -Script $child -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig }
+    [pscustomobject]@{ Benchmark = 'List 10,000 pods into objects (Get-KubePod -AllNamespaces | Measure-Object vs kubectl get pods -A -o json | ConvertFrom-Json)'; KubePS = Format-BenchMs $r.Ours; Kubectl = Format-BenchMs $r.Kubectl; Ratio = '{0:N1}x' -f ($r.Kubectl / $r.Ours); Notes = "floor (bare HttpClient GET + System.Text.Json parse): $(Format-BenchMs $r.Floor), KubePS/floor = $('{0:N1}' -f ($r.Ours / $r.Floor))x; peak working set of the session $($r.PeakMB) MB (both sides ran in it); pages of 500 stream into the pipeline" }
+    [pscustomobject]@{ Benchmark = 'Warm single GET (Get-KubePod -Name x vs kubectl get pod x -o json)'; KubePS = Format-BenchMs $r.Warm; Kubectl = Format-BenchMs $r.KWarm; Ratio = '{0:N1}x' -f ($r.KWarm / $r.Warm); Notes = 'kubectl pays its process start on every call, which is what a script does' }
+    [pscustomobject]@{ Benchmark = 'Import-Module KubePS in a fresh pwsh; first cluster call after import'; KubePS = "$(Format-BenchMs $r.Import); $(Format-BenchMs $r.First)"; Kubectl = ''; Ratio = ''; Notes = 'goals: import < 150 ms, first call < 400 ms' }
+}
