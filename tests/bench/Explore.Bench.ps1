@@ -41,12 +41,19 @@ $h = [System.Net.Http.SocketsHttpHandler]::new(); $h.SslOptions.CertificateChain
 $hc = [System.Net.Http.HttpClient]::new($h); $hc.DefaultRequestHeaders.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $token)
 $floor = foreach ($i in 1..4) { $sw.Restart(); $bytes = $hc.GetByteArrayAsync("$server/api/v1/pods").GetAwaiter().GetResult(); $doc = [System.Text.Json.JsonDocument]::Parse([ReadOnlyMemory[byte]]$bytes); $n = $doc.RootElement.GetProperty('items').GetArrayLength(); $doc.Dispose(); $sw.Elapsed.TotalMilliseconds }
 $floor = $floor | Select-Object -Skip 1
+# A second floor: the same GET deserialized into the client's typed V1PodList (what KubePS hands out).
+$asm = (Get-KubePod -Namespace bench-0 -Name pod-1 -Kubeconfig $env:BENCH_KUBECONFIG).GetType().Assembly
+$listType = $asm.GetType('k8s.Models.V1PodList')
+$deser = $asm.GetType('k8s.KubernetesJson').GetMethods() | Where-Object { $_.Name -eq 'Deserialize' -and $_.GetParameters()[0].ParameterType -eq [IO.Stream] } | Select-Object -First 1
+$deser = $deser.MakeGenericMethod($listType)
+$typedFloor = foreach ($i in 1..4) { $sw.Restart(); $bytes = $hc.GetByteArrayAsync("$server/api/v1/pods").GetAwaiter().GetResult(); $list = $deser.Invoke($null, @([IO.MemoryStream]::new($bytes), $null)); $sw.Elapsed.TotalMilliseconds }
+$typedFloor = $typedFloor | Select-Object -Skip 1
 $warm = foreach ($i in 1..21) { $sw.Restart(); $null = Get-KubePod -Namespace bench-3 -Name pod-42 -Kubeconfig $env:BENCH_KUBECONFIG; $sw.Elapsed.TotalMilliseconds }
 $kwarm = foreach ($i in 1..11) { $sw.Restart(); $null = kubectl --kubeconfig $env:BENCH_KUBECONFIG get pod pod-42 -n bench-3 -o json; $sw.Elapsed.TotalMilliseconds }
-[pscustomobject]@{ Import = $import; First = $first; Ours = (Median $ours); Kubectl = (Median $kubectl); Floor = (Median $floor); PeakMB = [Math]::Round($peakOurs / 1MB); Warm = (Median ($warm | Select-Object -Skip 1)); KWarm = (Median $kwarm) } | ConvertTo-Json -Compress
+[pscustomobject]@{ Import = $import; First = $first; Ours = (Median $ours); Kubectl = (Median $kubectl); Floor = (Median $floor); TypedFloor = (Median $typedFloor); PeakMB = [Math]::Round($peakOurs / 1MB); Warm = (Median ($warm | Select-Object -Skip 1)); KWarm = (Median $kwarm) } | ConvertTo-Json -Compress
 '@
     $r = Invoke-BenchChild -Script $child -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig }
-    [pscustomobject]@{ Benchmark = 'List 10,000 pods into objects (Get-KubePod -AllNamespaces | Measure-Object vs kubectl get pods -A -o json | ConvertFrom-Json)'; KubePS = Format-BenchMs $r.Ours; Kubectl = Format-BenchMs $r.Kubectl; Ratio = '{0:N1}x' -f ($r.Kubectl / $r.Ours); Notes = "floor (bare HttpClient GET + System.Text.Json parse): $(Format-BenchMs $r.Floor), KubePS/floor = $('{0:N1}' -f ($r.Ours / $r.Floor))x; peak working set of the session $($r.PeakMB) MB (both sides ran in it); pages of 500 stream into the pipeline" }
+    [pscustomobject]@{ Benchmark = 'List 10,000 pods into objects (Get-KubePod -AllNamespaces | Measure-Object vs kubectl get pods -A -o json | ConvertFrom-Json)'; KubePS = Format-BenchMs $r.Ours; Kubectl = Format-BenchMs $r.Kubectl; Ratio = '{0:N1}x' -f ($r.Kubectl / $r.Ours); Notes = "floors: bare HttpClient GET + System.Text.Json parse $(Format-BenchMs $r.Floor) (KubePS/floor $('{0:N1}' -f ($r.Ours / $r.Floor))x), GET + typed V1PodList deserialization $(Format-BenchMs $r.TypedFloor) (KubePS/typed floor $('{0:N1}' -f ($r.Ours / $r.TypedFloor))x); peak working set of the session $($r.PeakMB) MB (both sides ran in it); pages of 500 stream into the pipeline" }
     [pscustomobject]@{ Benchmark = 'Warm single GET (Get-KubePod -Name x vs kubectl get pod x -o json)'; KubePS = Format-BenchMs $r.Warm; Kubectl = Format-BenchMs $r.KWarm; Ratio = '{0:N1}x' -f ($r.KWarm / $r.Warm); Notes = 'kubectl pays its process start on every call, which is what a script does' }
     [pscustomobject]@{ Benchmark = 'Import-Module KubePS in a fresh pwsh; first cluster call after import'; KubePS = "$(Format-BenchMs $r.Import); $(Format-BenchMs $r.First)"; Kubectl = ''; Ratio = ''; Notes = 'goals: import < 150 ms, first call < 400 ms' }
 }

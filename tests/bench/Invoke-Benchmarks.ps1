@@ -28,7 +28,7 @@ foreach ($file in Get-ChildItem (Join-Path $Root 'tests/bench') -Filter '*.Bench
             if ($fn.Parameters.ContainsKey("Module")) { $fnArgs.Module = $module }
             if ($fn.Parameters.ContainsKey("Root")) { $fnArgs.Root = $Root }
             try {
-                foreach ($r in & $fn.Name @fnArgs) {
+                foreach ($r in & $fn.Name @fnArgs | Where-Object { $_ -and $_.PSObject.Properties['Benchmark'] }) {
                     $results.Add($r)
                     Write-Host ('    {0}: KubePS {1} | kubectl {2} | ratio {3} {4}' -f $r.Benchmark, $r.KubePS, $r.Kubectl, $r.Ratio, $r.Notes)
                 }

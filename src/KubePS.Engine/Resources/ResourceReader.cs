@@ -48,22 +48,33 @@ public static class ResourceReader
             {
                 url.Append("&continue=").Append(Uri.EscapeDataString(continueToken));
             }
-            List<object> page;
+            IReadOnlyList<object> page;
             using (var response = await KubeRequest.SendAsync(client, HttpMethod.Get, url.ToString(), cancellationToken, streamResponse: true).ConfigureAwait(false))
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var root = doc.RootElement;
-                continueToken = root.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var c) && c.ValueKind == JsonValueKind.String && c.GetString()!.Length > 0
-                    ? c.GetString()
-                    : null;
-                page = new List<object>();
-                if (root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
+                string? next = null;
+                var typed = await ModelTypeMap.ReadTypedListAsync(stream, resource.ApiVersion, resource.Kind, c => next = c).ConfigureAwait(false);
+                if (typed is not null)
                 {
-                    foreach (var item in items.EnumerateArray())
+                    page = typed;
+                    continueToken = next;
+                }
+                else
+                {
+                    using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var root = doc.RootElement;
+                    continueToken = root.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var c) && c.ValueKind == JsonValueKind.String && c.GetString()!.Length > 0
+                        ? c.GetString()
+                        : null;
+                    var items = new List<object>();
+                    if (root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
                     {
-                        page.Add(Materialize(item, resource.ApiVersion, resource.Kind));
+                        foreach (var item in array.EnumerateArray())
+                        {
+                            items.Add(Materialize(item, resource.ApiVersion, resource.Kind));
+                        }
                     }
+                    page = items;
                 }
             }
             foreach (var o in page)

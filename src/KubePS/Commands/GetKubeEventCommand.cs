@@ -72,7 +72,7 @@ public sealed class GetKubeEventCommand : KubeTypedGetCmdlet
             events.Add(e);
             return false; // emitted below, sorted
         }
-        await FindAndEmitAsync(ResourceKind, ResourceApiVersion, cancellationToken, filter: Keep).ConfigureAwait(false);
+        await FindAndEmitAsync(ResourceKind, ResourceApiVersion, cancellationToken, filter: Keep, builtin: true).ConfigureAwait(false);
         foreach (var e in events.OrderBy(e => LastSeen(e) ?? DateTime.MinValue))
         {
             Emit(Output.KubeObjects.ToPipeline(e));

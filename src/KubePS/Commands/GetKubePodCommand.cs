@@ -54,7 +54,7 @@ public sealed class GetKubePodCommand : KubeGetCmdlet
                 var saved = Selector;
                 Selector = string.IsNullOrEmpty(saved) ? selector : saved + "," + selector;
                 Name = null;
-                await FindAndEmitAsync("pods", "v1", cancellationToken, fields, Filter).ConfigureAwait(false);
+                await FindAndEmitAsync("pods", "v1", cancellationToken, fields, Filter, builtin: true).ConfigureAwait(false);
                 Selector = saved;
                 return;
             }
@@ -74,7 +74,7 @@ public sealed class GetKubePodCommand : KubeGetCmdlet
                 Name = name is null ? null : new[] { name };
             }
         }
-        await FindAndEmitAsync("pods", "v1", cancellationToken, fields, Filter).ConfigureAwait(false);
+        await FindAndEmitAsync("pods", "v1", cancellationToken, fields, Filter, builtin: true).ConfigureAwait(false);
     }
 
     private static string? SelectorOf(object input) => input switch

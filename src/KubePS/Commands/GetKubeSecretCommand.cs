@@ -21,7 +21,7 @@ public sealed class GetKubeSecretCommand : KubeTypedGetCmdlet
     protected override string ResourceApiVersion => "v1";
 
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken) =>
-        FindAndEmitAsync(ResourceKind, ResourceApiVersion, cancellationToken, project: o =>
+        FindAndEmitAsync(ResourceKind, ResourceApiVersion, cancellationToken, builtin: true, project: o =>
         {
             if (!Decode.IsPresent || o is not V1Secret secret)
             {

@@ -34,9 +34,12 @@ public abstract class KubeGetCmdlet : KubeClusterCmdlet
     [Parameter]
     public string? FieldSelector { get; set; }
 
-    /// <summary>Runs the find for <paramref name="kind"/> and writes every object.</summary>
+    /// <summary>
+    /// Runs the find for <paramref name="kind"/> and writes every object. With <paramref name="builtin"/> an everyday
+    /// built-in kind is used without discovery (the typed shortcuts).
+    /// </summary>
     protected async Task FindAndEmitAsync(string kind, string? apiVersion, CancellationToken cancellationToken,
-        string? extraFieldSelector = null, Func<object, bool>? filter = null, Func<object, object>? project = null)
+        string? extraFieldSelector = null, Func<object, bool>? filter = null, Func<object, object>? project = null, bool builtin = false)
     {
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var exact = new List<string>();
@@ -64,7 +67,8 @@ public abstract class KubeGetCmdlet : KubeClusterCmdlet
             FieldSelector = fieldSelector,
         };
         var client = connection.Client;
-        var resource = await connection.CallAsync((c, ct) => Engine.Discovery.DiscoveryCache.For(c).ResolveAsync(kind, apiVersion, ct), cancellationToken).ConfigureAwait(false);
+        var resource = (builtin ? Engine.Discovery.BuiltinResources.Find(kind) : null)
+            ?? await connection.CallAsync((c, ct) => Engine.Discovery.DiscoveryCache.For(c).ResolveAsync(kind, apiVersion, ct), cancellationToken).ConfigureAwait(false);
         void OnError(KubeException ex) => EmitError(ex, ex.Target);
 
         async Task Run(FindRequest request)

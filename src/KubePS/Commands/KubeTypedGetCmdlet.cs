@@ -38,5 +38,5 @@ public abstract class KubeTypedGetCmdlet : KubeGetCmdlet
     protected abstract string ResourceApiVersion { get; }
 
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken) =>
-        FindAndEmitAsync(ResourceKind, ResourceApiVersion, cancellationToken);
+        FindAndEmitAsync(ResourceKind, ResourceApiVersion, cancellationToken, builtin: true);
 }

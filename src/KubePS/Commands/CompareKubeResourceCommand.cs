@@ -1,0 +1,116 @@
+using System.Management.Automation;
+using KubePS.Engine.Apply;
+using KubePS.Engine.Errors;
+
+namespace KubePS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Shows what applying manifests would change, per object, using a server dry run (defaults and admission included).</para>
+/// </summary>
+[Cmdlet(VerbsData.Compare, "KubeResource", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(PSObject), typeof(bool))]
+public sealed class CompareKubeResourceCommand : KubeChangeCmdlet
+{
+    private const string PathSet = "Path";
+    private const string ObjectSet = "InputObject";
+    private readonly KubeManifestInput _input = new();
+    private readonly List<string> _paths = new();
+
+    /// <summary>Files, directories or globs of YAML/JSON manifests.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "Filename", "f")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Objects to compare: typed models, PSObjects, hashtables or YAML text.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
+    public object[] InputObject { get; set; } = Array.Empty<object>();
+
+    /// <summary>Reads directories recursively.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Alias("R")]
+    public SwitchParameter Recurse { get; set; }
+
+    /// <summary>The field manager the dry run applies as (default kubeps).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string FieldManager { get; set; } = "kubeps";
+
+    /// <summary>Compares as if -Force were given to Invoke-KubeApply (conflicting fields taken over).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Treats namespaces that do not exist as created (Invoke-KubeApply -CreateNamespace).</summary>
+    [Parameter]
+    public SwitchParameter CreateNamespace { get; set; }
+
+    /// <summary>Returns only $true when anything would change, $false otherwise.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <summary>Requests in flight at once (default 16).</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = 16;
+
+    /// <inheritdoc />
+    protected override void PrepareProcessRecord()
+    {
+        base.PrepareProcessRecord();
+        if (ParameterSetName == PathSet)
+        {
+            _paths.AddRange(Path.Select(ResolvePath));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        if (ParameterSetName == ObjectSet)
+        {
+            _input.AddObjects(InputObject);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
+    {
+        _input.AddPaths(_paths, Recurse.IsPresent);
+        foreach (var e in _input.Errors)
+        {
+            EmitError(e, e.Target);
+        }
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var options = new ApplyOptions
+        {
+            FieldManager = FieldManager,
+            Force = Force.IsPresent,
+            DryRun = true,
+            CreateNamespace = CreateNamespace.IsPresent,
+            DefaultNamespace = EffectiveNamespace,
+            Concurrency = ThrottleLimit,
+        };
+        var failed = _input.Errors.Count;
+        var results = _input.Documents.Count == 0 ? Array.Empty<KubeDiffResult>() : await connection.CallAsync((client, ct) =>
+            ResourceDiff.CompareAsync(client, _input.Documents, options, f =>
+            {
+                failed++;
+                EmitError(f.Error, f.Document.ToString());
+            }, ct), cancellationToken).ConfigureAwait(false);
+        if (Quiet.IsPresent)
+        {
+            Emit(results.Any(r => r.HasChanges));
+            return;
+        }
+        foreach (var r in results)
+        {
+            Emit(ToPipeline(r));
+        }
+        if (failed > 0 && results.Count == 0 && _input.Documents.Count + _input.Errors.Count > 0)
+        {
+            throw new KubeException(KubeErrorKind.KubeValidationFailed, $"None of the {failed} document(s) could be compared.");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Management.Automation;
+using KubePS.Engine.Apply;
+using KubePS.Engine.Errors;
+
+namespace KubePS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Server-side applies manifests from files, directories, globs or objects: validated first, then applied in parallel.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "KubeApply", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(PSObject))]
+public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
+{
+    private const string PathSet = "Path";
+    private const string ObjectSet = "InputObject";
+    private readonly KubeManifestInput _input = new();
+
+    /// <summary>Files, directories or globs of YAML/JSON manifests.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "Filename", "f")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Objects to apply: typed models, PSObjects, hashtables or YAML text.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
+    public object[] InputObject { get; set; } = Array.Empty<object>();
+
+    /// <summary>Reads directories recursively.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Alias("R")]
+    public SwitchParameter Recurse { get; set; }
+
+    /// <summary>The field manager (default kubeps).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string FieldManager { get; set; } = "kubeps";
+
+    /// <summary>Takes ownership of fields another field manager owns.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Sends every request with dryRun=All; nothing is stored.</summary>
+    [Parameter]
+    public SwitchParameter ServerDryRun { get; set; }
+
+    /// <summary>Applies the valid documents even when others are invalid.</summary>
+    [Parameter]
+    public SwitchParameter ContinueOnError { get; set; }
+
+    /// <summary>Creates the namespaces the objects live in when they do not exist.</summary>
+    [Parameter]
+    public SwitchParameter CreateNamespace { get; set; }
+
+    /// <summary>Requests in flight at once (default 16).</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    [Alias("Concurrency")]
+    public int ThrottleLimit { get; set; } = 16;
+
+    private readonly List<string> _paths = new();
+
+    /// <inheritdoc />
+    protected override void PrepareProcessRecord()
+    {
+        base.PrepareProcessRecord();
+        if (ParameterSetName == PathSet)
+        {
+            _paths.AddRange(Path.Select(ResolvePath));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        if (ParameterSetName == ObjectSet)
+        {
+            _input.AddObjects(InputObject);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
+    {
+        _input.AddPaths(_paths, Recurse.IsPresent);
+        foreach (var e in _input.Errors)
+        {
+            EmitError(e, e.Target);
+        }
+        if (_input.Errors.Count > 0 && !ContinueOnError.IsPresent)
+        {
+            throw new KubeException(KubeErrorKind.KubeValidationFailed, $"{_input.Errors.Count} input(s) could not be read; nothing was applied.")
+            {
+                RecommendedAction = "Fix the files named in the errors above, or use -ContinueOnError to apply the readable ones.",
+            };
+        }
+        if (_input.Documents.Count == 0)
+        {
+            return;
+        }
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var sources = _paths.Count > 0 ? string.Join(", ", _paths) : "input objects";
+        var decision = await DecideAsync($"{_input.Documents.Count} document(s) from {sources}", "Server-side apply").ConfigureAwait(false);
+        if (decision is not bool dryRun)
+        {
+            return;
+        }
+        var options = new ApplyOptions
+        {
+            FieldManager = FieldManager,
+            Force = Force.IsPresent,
+            DryRun = dryRun || ServerDryRun.IsPresent,
+            ContinueOnError = ContinueOnError.IsPresent,
+            CreateNamespace = CreateNamespace.IsPresent,
+            DefaultNamespace = EffectiveNamespace,
+            Concurrency = ThrottleLimit,
+        };
+        await connection.CallAsync(async (client, ct) =>
+        {
+            await ApplyEngine.ApplyAsync(client, _input.Documents, options,
+                r => Emit(ToPipeline(r)),
+                f => EmitError(f.Error, f.Document.ToString()),
+                ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using KubePS.Engine.Apply;
+using KubePS.Engine.Connection;
+using KubePS.Engine.Discovery;
+
+namespace KubePS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Adds, changes or removes annotations (key=value, key-); changing an existing value needs -Overwrite, as kubectl.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "KubeAnnotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PSObject))]
+public sealed class SetKubeAnnotationCommand : KubeObjectChangeCmdlet
+{
+    private IReadOnlyList<MetadataEdit>? _edits;
+
+    /// <summary>Edits: key=value sets, key- removes.</summary>
+    [Parameter(Mandatory = true, Position = 2)]
+    [ValidateNotNullOrEmpty]
+    public string[] Annotation { get; set; } = Array.Empty<string>();
+
+    /// <summary>Allows replacing a value the key already has.</summary>
+    [Parameter]
+    public SwitchParameter Overwrite { get; set; }
+
+    /// <inheritdoc />
+    protected override string ActionText => "Set annotations " + string.Join(", ", Annotation);
+
+    /// <inheritdoc />
+    protected override void Validate(ApiResourceInfo resource) => _edits = MetadataEdits.Parse(Annotation);
+
+    /// <inheritdoc />
+    protected override Task<KubeChangeResult> ChangeAsync(KubeConnection connection, ApiResourceInfo resource, string? ns, string name, bool dryRun, CancellationToken cancellationToken) =>
+        ResourceChanges.EditMetadataAsync(connection.Client, resource, ns, name, _edits!, Overwrite.IsPresent, annotations: true, dryRun, cancellationToken);
+}
