@@ -36,6 +36,16 @@
         'ConvertTo-KubeYaml'
         'ConvertFrom-KubeYaml'
         'ConvertTo-KubeJson'
+        'Invoke-KubeApply'
+        'Compare-KubeResource'
+        'Format-KubeDiff'
+        'Remove-KubeResource'
+        'Set-KubeScale'
+        'Restart-KubeWorkload'
+        'Set-KubeLabel'
+        'Set-KubeAnnotation'
+        'New-KubeNamespace'
+        'Set-KubeImage'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(
@@ -47,6 +57,7 @@
         'kns'
         'kevent'
         'kyaml'
+        'kapply'
     )
     PrivateData          = @{
         PSData = @{

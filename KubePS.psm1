@@ -9,5 +9,6 @@ Set-Alias -Name ksvc -Value Get-KubeService
 Set-Alias -Name kns -Value Get-KubeNamespace
 Set-Alias -Name kevent -Value Get-KubeEvent
 Set-Alias -Name kyaml -Value ConvertTo-KubeYaml
+Set-Alias -Name kapply -Value Invoke-KubeApply
 
-Export-ModuleMember -Cmdlet '*' -Alias 'kctx', 'kget', 'kpod', 'kdeploy', 'ksvc', 'kns', 'kevent', 'kyaml'
+Export-ModuleMember -Cmdlet '*' -Alias 'kctx', 'kget', 'kpod', 'kdeploy', 'ksvc', 'kns', 'kevent', 'kyaml', 'kapply'

@@ -26,6 +26,16 @@ public static class KubeErrorRecords
         KubeErrorKind.KubeExecPluginFailed => ErrorCategory.AuthenticationError,
         KubeErrorKind.KubeUnknownKind => ErrorCategory.ObjectNotFound,
         KubeErrorKind.KubeYamlInvalid => ErrorCategory.ParserError,
+        KubeErrorKind.KubeManifestNotFound => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubeManifestInvalid => ErrorCategory.InvalidData,
+        KubeErrorKind.KubeApplyConflict => ErrorCategory.WriteError,
+        KubeErrorKind.KubeValidationFailed => ErrorCategory.InvalidData,
+        KubeErrorKind.KubeOverwriteRequired => ErrorCategory.ResourceExists,
+        KubeErrorKind.KubeUnsupportedKind => ErrorCategory.InvalidOperation,
+        KubeErrorKind.KubeWaitTimeout => ErrorCategory.OperationTimeout,
+        KubeErrorKind.KubeWaitFailed => ErrorCategory.InvalidResult,
+        KubeErrorKind.KubeJsonPathInvalid => ErrorCategory.ParserError,
+        KubeErrorKind.KubeWaitInvalidArgument => ErrorCategory.InvalidArgument,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -44,4 +44,26 @@ public enum KubeErrorKind
 
     /// <summary>A manifest or YAML text does not parse, or a document is not an object.</summary>
     KubeYamlInvalid,
+
+    /// <summary>A manifest path (file, directory or glob) matches nothing.</summary>
+    KubeManifestNotFound,
+    /// <summary>A manifest document lacks apiVersion, kind or metadata.name.</summary>
+    KubeManifestInvalid,
+    /// <summary>HTTP 409 on server-side apply: fields owned by another field manager (use -Force).</summary>
+    KubeApplyConflict,
+    /// <summary>Validation (server dry-run) failed for some documents, so nothing was applied.</summary>
+    KubeValidationFailed,
+    /// <summary>A label or annotation already has a different value and -Overwrite was not given.</summary>
+    KubeOverwriteRequired,
+    /// <summary>The operation does not apply to this kind (restart of a Service, image of a ConfigMap).</summary>
+    KubeUnsupportedKind,
+
+    /// <summary>The wait did not finish before -Timeout.</summary>
+    KubeWaitTimeout,
+    /// <summary>A waited-on object failed (ProgressDeadlineExceeded, CrashLoopBackOff, a Job's Failed condition, ...).</summary>
+    KubeWaitFailed,
+    /// <summary>A JSONPath expression does not parse.</summary>
+    KubeJsonPathInvalid,
+    /// <summary>A wait was asked for with arguments that cannot work (a negative timeout, an unknown -For condition, no targets).</summary>
+    KubeWaitInvalidArgument,
 }
