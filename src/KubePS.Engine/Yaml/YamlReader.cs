@@ -30,6 +30,16 @@ public static class YamlReader
                 Target = source,
             };
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet throws this instead of a YamlException for some unterminated flow collections at the end of input.
+            var (docIndex, line) = LastDocumentStart(text);
+            throw new KubeException(KubeErrorKind.KubeYamlInvalid,
+                $"{source}: YAML syntax error in document {docIndex + 1} (starting at line {line}): unexpected end of input (an unclosed [ or {{?)", ex)
+            {
+                Target = source,
+            };
+        }
         var result = new List<ManifestDocument>();
         var index = 0;
         foreach (var doc in stream.Documents)
@@ -100,6 +110,31 @@ public static class YamlReader
         var message = ex.InnerException is YamlException inner ? inner.Message : ex.Message;
         var i = message.IndexOf("): ", StringComparison.Ordinal);
         return i > 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(i + 3)..] : message;
+    }
+
+    private static (int Index, int Line) LastDocumentStart(string text)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var index = 0;
+        var start = 1;
+        var sawContent = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith("---", StringComparison.Ordinal))
+            {
+                if (sawContent)
+                {
+                    index++;
+                }
+                sawContent = false;
+                start = i + 2;
+            }
+            else if (lines[i].Trim().Length > 0 && !lines[i].TrimStart().StartsWith('#'))
+            {
+                sawContent = true;
+            }
+        }
+        return (index, start);
     }
 
     private static int CountDocumentsBefore(string text, int line)
