@@ -33,6 +33,7 @@
         'Get-KubeNode'
         'Get-KubePersistentVolumeClaim'
         'Get-KubeEvent'
+        'Show-KubeResource'
         'ConvertTo-KubeYaml'
         'ConvertFrom-KubeYaml'
         'ConvertTo-KubeJson'

@@ -60,6 +60,9 @@ foreach ($type in $views.Keys) {
     [void]$sb.AppendLine('      </TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View>')
   }
 }
+# Show-KubeResource's description prints as its text, like kubectl describe.
+[void]$sb.AppendLine('    <View><Name>KubeDescription</Name><ViewSelectedBy><TypeName>KubePS.Commands.KubeDescription</TypeName></ViewSelectedBy>')
+[void]$sb.AppendLine('      <CustomControl><CustomEntries><CustomEntry><CustomItem><ExpressionBinding><ScriptBlock>$_.Text</ScriptBlock></ExpressionBinding></CustomItem></CustomEntry></CustomEntries></CustomControl></View>')
 [void]$sb.AppendLine('  </ViewDefinitions>')
 [void]$sb.AppendLine('</Configuration>')
 [IO.File]::WriteAllText($Out, $sb.ToString())

@@ -70,6 +70,18 @@
             Inputs = 'Any kube object'; Outputs = 'k8s.Models.Corev1Event'; Notes = ''
             Links = @('Get-KubePod')
         }
+        'Show-KubeResource' = @{
+            Synopsis = 'Shows one object the way kubectl describe does: identity, spec and status, and recent events.'
+            Description = 'Reads the object (any kind, custom resources included) and the events about it, and writes a KubeDescription object (Kind, Name, Namespace, Object, Events, Text) whose default view prints the describe-style text: name, namespace, labels, annotations, creation time, for pods the node, status, IP and each container''s image, state, readiness and restarts, then the spec and status as an indented tree, then the events (type, reason, age, source, message). Secret values are never printed, only their sizes.'
+            Examples = @(
+                @{ Title = 'Describe a pod'; Code = 'Show-KubeResource pod web-0 -Namespace shop'; Remarks = 'Like kubectl describe pod web-0 -n shop.' }
+                @{ Title = 'Describe what a query found'; Code = 'Get-KubePod -Namespace shop | Where-Object State -eq CrashLoopBackOff | Show-KubeResource'; Remarks = 'Each pod piped in is described with its recent events.' }
+                @{ Title = 'Use the events as objects'; Code = '(Show-KubeResource deploy web -Namespace shop).Events | Where-Object Type -eq Warning'; Remarks = '' }
+            )
+            Parameters = @{ Kind = 'The kind (any kind kubectl accepts) when naming the object.'; Name = 'The object''s name.'; InputObject = 'An object from Get-Kube* (or any kube object) to describe.'; EventCount = 'How many of the most recent events to show (default 20; 0 for none).' }
+            Inputs = 'Any kube object'; Outputs = 'KubePS.Commands.KubeDescription'; Notes = ''
+            Links = @('Get-KubeResource', 'Get-KubeEvent')
+        }
         'ConvertTo-KubeYaml' = @{
             Synopsis = 'Converts kube objects (typed models, custom resources, hashtables) to YAML.'
             Description = 'Writes the objects as Kubernetes YAML, the API''s field names and formats, one document per object separated by ---. Strings that YAML would read as something else (numbers, true, yes, null) are quoted, so the YAML reads back to the same object. metadata.managedFields is stripped unless -IncludeManagedFields.'

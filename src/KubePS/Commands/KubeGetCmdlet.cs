@@ -34,6 +34,41 @@ public abstract class KubeGetCmdlet : KubeClusterCmdlet
     [Parameter]
     public string? FieldSelector { get; set; }
 
+    /// <summary>Registers the CRD's printer columns as this kind's table view, once per session.</summary>
+    private async Task RegisterPrinterColumnsAsync(k8s.IKubernetes client, Engine.Discovery.ApiResourceInfo resource, CancellationToken cancellationToken)
+    {
+        var group = resource.Group.Length == 0 ? "core" : resource.Group;
+        var typeName = KubeObjects.ResourceTypeName + "#" + group + "/" + resource.Kind;
+        if (!PrinterColumnViews.NeedsView(typeName))
+        {
+            return;
+        }
+        var columns = await PrinterColumnViews.GetColumnsAsync(client, resource, cancellationToken).ConfigureAwait(false);
+        if (columns is null)
+        {
+            return;
+        }
+        var xml = PrinterColumnViews.BuildFormatXml(typeName, columns, resource.Namespaced);
+        // PowerShell re-reads every registered format file on each Update-FormatData, so the file stays for the session.
+        var dir = Path.Combine(Path.GetTempPath(), "kubeps-views-" + Environment.ProcessId);
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, Guid.NewGuid().ToString("n") + ".format.ps1xml");
+        await File.WriteAllTextAsync(file, xml, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await InvokeOnPipelineThreadAsync(() =>
+            {
+                InvokeCommand.InvokeScript("param($p) Update-FormatData -PrependPath $p", false, System.Management.Automation.Runspaces.PipelineResultTypes.None, null, file);
+                return true;
+            }).ConfigureAwait(false);
+            PrinterColumnViews.MarkRegistered(typeName);
+        }
+        catch (Exception ex) when (ex is RuntimeException or InvalidOperationException)
+        {
+            EmitVerbose($"No table view for {typeName}: {ex.Message}");
+        }
+    }
+
     /// <summary>
     /// Runs the find for <paramref name="kind"/> and writes every object. With <paramref name="builtin"/> an everyday
     /// built-in kind is used without discovery (the typed shortcuts).
@@ -70,6 +105,10 @@ public abstract class KubeGetCmdlet : KubeClusterCmdlet
         var resource = (builtin ? Engine.Discovery.BuiltinResources.Find(kind) : null)
             ?? await connection.CallAsync((c, ct) => Engine.Discovery.DiscoveryCache.For(c).ResolveAsync(kind, apiVersion, ct), cancellationToken).ConfigureAwait(false);
         void OnError(KubeException ex) => EmitError(ex, ex.Target);
+        if (ModelTypeMap.Find(resource.ApiVersion, resource.Kind) is null)
+        {
+            await RegisterPrinterColumnsAsync(connection.Client, resource, cancellationToken).ConfigureAwait(false);
+        }
 
         async Task Run(FindRequest request)
         {

@@ -130,6 +130,15 @@ public static class KubeObjectProperties
         _ => "<unknown>",
     };
 
+    /// <summary>The age of a date string or DateTime (for date printer columns), kubectl-style.</summary>
+    public static string FormatSince(object? value) => value switch
+    {
+        DateTime dt => Printing.Age(dt.ToUniversalTime()),
+        string s when DateTime.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) => Printing.Age(parsed),
+        PSObject p => FormatSince(p.BaseObject),
+        _ => "<unknown>",
+    };
+
     public static string GetPodStatus(PSObject obj) => obj.BaseObject is V1Pod pod ? Printing.PodStatus(pod) : "";
 
     public static string GetPodReady(PSObject obj) => obj.BaseObject is V1Pod pod ? Printing.PodReady(pod) : "";
