@@ -17,13 +17,13 @@ public sealed class CompareKubeResourceCommand : KubeChangeCmdlet
     private readonly List<string> _paths = new();
 
     /// <summary>Files, directories or globs of YAML/JSON manifests.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Filename", "f")]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [Alias("Filename", "f")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
-    /// <summary>Objects to compare: typed models, PSObjects, hashtables or YAML text.</summary>
+    /// <summary>Objects to compare: typed models, PSObjects, hashtables, YAML text, or files (FileInfo from Get-ChildItem).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = Array.Empty<object>();
 

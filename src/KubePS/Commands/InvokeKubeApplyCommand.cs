@@ -16,13 +16,13 @@ public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
     private readonly KubeManifestInput _input = new();
 
     /// <summary>Files, directories or globs of YAML/JSON manifests.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Filename", "f")]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [Alias("Filename", "f")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
-    /// <summary>Objects to apply: typed models, PSObjects, hashtables or YAML text.</summary>
+    /// <summary>Objects to apply: typed models, PSObjects, hashtables, YAML text, or files (FileInfo from Get-ChildItem).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = Array.Empty<object>();
 

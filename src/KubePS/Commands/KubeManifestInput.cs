@@ -43,6 +43,9 @@ internal sealed class KubeManifestInput
             {
                 case null:
                     continue;
+                case FileSystemInfo file:
+                    AddPaths(new[] { file.FullName }, recurse: false);
+                    continue;
                 case ManifestDocument doc:
                     Documents.Add(doc);
                     continue;
