@@ -144,6 +144,10 @@ spec:
   - name: v1
     served: true
     storage: true
+    additionalPrinterColumns:
+    - { name: Size, type: integer, jsonPath: .spec.size }
+    - { name: Color, type: string, jsonPath: .spec.color }
+    - { name: Age, type: date, jsonPath: .metadata.creationTimestamp }
     schema:
       openAPIV3Schema:
         type: object
@@ -185,6 +189,12 @@ spec: { size: 3, color: blue }
         $g.Kind | Should -Be 'Gadget'
         $g.spec.size | Should -Be 3
         $g.spec.color | Should -Be 'blue'
+    }
+
+    It 'prints custom resources with the CRD''s printer columns' {
+        $text = Get-KubeResource gadgets -Namespace $script:Ns | Out-String -Width 200
+        $text | Should -Match 'NAME\s+SIZE\s+COLOR\s+AGE'
+        $text | Should -Match 'g1\s+3\s+blue\s+\d+s'
     }
 
     It 'round-trips a custom resource through YAML without losing fields' {
@@ -304,5 +314,30 @@ Describe 'Completion' -Tag Integration {
         $line = "Get-KubeResource -Kubeconfig '$bad' -Kind depl"
         { TabExpansion2 -inputScript $line -cursorColumn $line.Length } | Should -Not -Throw
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Where-Object ResultType -eq ParameterValue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Show-KubeResource' -Tag Integration {
+    It 'describes an object with its identity, spec and events' {
+        $null = Invoke-KubeTestKubectl create configmap described -n $script:Ns --from-literal=k=v
+        $d = Show-KubeResource cm described -Namespace $script:Ns
+        $d.Kind | Should -Be 'ConfigMap'
+        $d.Name | Should -Be 'described'
+        $d.Object.Name | Should -Be 'described'
+        $text = $d | Out-String -Width 200
+        $text | Should -Match 'Name:\s+described'
+        $text | Should -Match "Namespace:\s+$($script:Ns)"
+        $text | Should -Match 'Events:'
+    }
+
+    It 'describes objects piped in, and never prints secret values' {
+        $d = Get-KubeSecret db -Namespace $script:Ns | Show-KubeResource
+        $text = $d | Out-String -Width 200
+        $text | Should -Match 'password:\s+12 bytes'
+        $text | Should -Not -Match 's3cret-value'
+    }
+
+    It 'fails with KubeNotFound for an object that does not exist' {
+        { Show-KubeResource cm no-such-cm -Namespace $script:Ns -ErrorAction Stop } | Should -Throw -ErrorId 'KubeNotFound*'
     }
 }
