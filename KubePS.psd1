@@ -63,7 +63,9 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('Kubernetes', 'kubectl', 'k8s', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            ProjectUri = 'https://github.com/kubeps/kubeps'
+            ProjectUri   = 'https://github.com/kubeps/kubeps'
+            LicenseUri   = 'https://github.com/kubeps/kubeps/blob/main/LICENSE'
+            ReleaseNotes = 'First preview: connection and contexts (kubectl rules), exploring any kind with kubectl-style tables, completion, YAML/JSON conversion, describe. See docs/ for the rest.'
         }
     }
 }
