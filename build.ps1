@@ -18,6 +18,8 @@ Tasks:
   Docs   Builds MAML help from docs/en-US/*.md into out/KubePS/en-US.
   Bench  Build, then runs the benchmarks in tests/bench side by side with kubectl
          and writes docs/benchmarks.md.
+  Package Build, then packs out/KubePS as a PowerShell Gallery package into out/package
+         (offline, with PSResourceGet); install it with Install-PSResource from that folder.
   Clean  Removes out/ and every bin/ and obj/ folder.
 
 .EXAMPLE
@@ -28,7 +30,7 @@ dotnet pwsh -NoProfile -File build.ps1 -Task Demo
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -59,6 +61,10 @@ switch ($Task) {
         Invoke-KubePSBuild -Root $root -Configuration $Configuration
         & (Join-Path $root 'tests/bench/Invoke-Benchmarks.ps1') -Root $root -Configuration $Configuration
         if (-not $?) { exit 1 }
+    }
+    'Package' {
+        Invoke-KubePSBuild -Root $root -Configuration $Configuration
+        $null = Invoke-KubePSPackage -Root $root
     }
     'Clean' { Invoke-KubePSClean -Root $root }
 }

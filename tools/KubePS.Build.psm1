@@ -156,6 +156,29 @@ function Invoke-KubePSTests {
     ($failed -eq 0) -and -not $empty -and ($suites.Count -gt 0)
 }
 
+function Invoke-KubePSPackage {
+    <#
+    .SYNOPSIS
+    Packs out/KubePS as a PowerShell Gallery package (nupkg) into out/package with PSResourceGet, offline.
+    #>
+    param([string] $Root, [string] $OutputFolder = (Join-Path $Root 'out/package'), [string] $ModuleFolder = (Join-Path $Root 'out/KubePS'))
+    $module = $ModuleFolder
+    if (Test-Path $OutputFolder) { Remove-Item -Recurse -Force $OutputFolder }
+    $null = New-Item -ItemType Directory -Force -Path $OutputFolder
+    Import-Module Microsoft.PowerShell.PSResourceGet
+    # Only the module's own files: no symbols, no test assets.
+    $extra = Get-ChildItem $module -Recurse -File | Where-Object { $_.Extension -in '.pdb', '.xml' -and $_.Directory.Name -ne 'en-US' }
+    if ($extra) { throw "out/KubePS holds files that do not belong in the package: $($extra.FullName -join ', ')" }
+    $name = 'KubePSBuild' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+    Register-PSResourceRepository -Name $name -Uri $OutputFolder -Trusted
+    try { Publish-PSResource -Path $module -Repository $name -SkipDependenciesCheck }
+    finally { Unregister-PSResourceRepository -Name $name }
+    $pkg = Get-ChildItem $OutputFolder -Filter '*.nupkg' | Select-Object -First 1
+    if (-not $pkg) { throw 'Publish-PSResource wrote no package.' }
+    Write-Host "    package: $($pkg.FullName)"
+    $pkg
+}
+
 function Invoke-KubePSClean {
     param([string] $Root)
     foreach ($d in @(Join-Path $Root 'out') + @(Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'tools') -Recurse -Directory -Include bin, obj | ForEach-Object FullName)) {
@@ -163,4 +186,4 @@ function Invoke-KubePSClean {
     }
 }
 
-Export-ModuleMember -Function Invoke-KubePSBuild, Invoke-KubePSDocs, Invoke-KubePSTests, Invoke-KubePSClean, Get-PesterModulePath, Get-NuGetPackageRoot
+Export-ModuleMember -Function Invoke-KubePSBuild, Invoke-KubePSDocs, Invoke-KubePSTests, Invoke-KubePSClean, Invoke-KubePSPackage, Get-PesterModulePath, Get-NuGetPackageRoot
