@@ -33,6 +33,7 @@
         'Get-KubeNode'
         'Get-KubePersistentVolumeClaim'
         'Get-KubeEvent'
+        'Wait-KubeResource'
         'Show-KubeResource'
         'ConvertTo-KubeYaml'
         'ConvertFrom-KubeYaml'
