@@ -23,6 +23,9 @@ public sealed partial class ApiService
         Watcher watcher;
         try
         {
+            var faults = Faults.Current;
+            if (faults.WatchResumeExpired && rvText is not ("" or "0") && !sendInitial)
+                throw new ExpiredException(long.TryParse(rvText, out var rq) ? rq : 0, Store.CurrentResourceVersion);
             if (rvText is "" or "0" || sendInitial)
                 (initial, watcher) = Store.ListAndSubscribe(req.Type, req.Namespace);
             else if (long.TryParse(rvText, out var from))
@@ -40,6 +43,10 @@ public sealed partial class ApiService
         }
         using var _ = watcher;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(req.Ctx.RequestAborted, StopToken);
+        var fs0 = Faults.Current;
+        if (fs0.WatchDropAfterSeconds > 0 && TimeSpan.FromSeconds(fs0.WatchDropAfterSeconds) < timeout) timeout = TimeSpan.FromSeconds(fs0.WatchDropAfterSeconds);
+        var dropAfter = fs0.WatchDropAfterEvents;
+        var sent = 0;
         cts.CancelAfter(timeout);
         var ct = cts.Token;
         var resp = req.Ctx.Response;
@@ -73,6 +80,7 @@ public sealed partial class ApiService
             }
             ms.WriteByte((byte)'\n');
             await body.WriteAsync(ms.GetBuffer().AsMemory(0, (int)ms.Length), ct);
+            if (dropAfter > 0 && ++sent >= dropAfter) { await body.FlushAsync(ct); cts.Cancel(); }
         }
         async Task Bookmark(bool initialEnd)
         {

@@ -237,6 +237,20 @@ public sealed partial class ApiService
         var dependents = Store.FindDependents(so.Uid);
         if (opts.Propagation == "Orphan")
             foreach (var d in dependents) RemoveOwnerRef(d, so.Uid);
+        if (t.Kind == "Namespace" && AsyncNamespaceDeletion)
+        {
+            if (meta["deletionTimestamp"] is null)
+            {
+                meta["deletionTimestamp"] = JsonUtil.Now(); meta["deletionGracePeriodSeconds"] = 0;
+                var nst = JsonUtil.Obj(obj, "status");
+                nst["phase"] = "Terminating";
+                nst["conditions"] = new JsonArray(
+                    new JsonObject { ["type"] = "NamespaceDeletionDiscoveryFailure", ["status"] = "False", ["lastTransitionTime"] = JsonUtil.Now(), ["reason"] = "ResourcesDiscovered", ["message"] = "All resources successfully discovered" },
+                    new JsonObject { ["type"] = "NamespaceContentRemaining", ["status"] = "False", ["lastTransitionTime"] = JsonUtil.Now(), ["reason"] = "ContentDeleted", ["message"] = "All content successfully removed" });
+                so = Store.Update(t, obj);
+            }
+            return (so.CloneObject(), true);
+        }
         if (t.Kind == "Namespace")
         {
             foreach (var rt in Registry.All.Where(x => x.Namespaced && !x.Virtual).ToList())
@@ -428,7 +442,10 @@ public sealed partial class ApiService
         var follow = IsTrue(q["follow"]);
         if (sinceSeconds is <= 0) throw new ApiError(422, "Invalid", "PodLogOptions \"\" is invalid: sinceSeconds: Invalid value: must be greater than 0");
         if (tail is < 0) throw new ApiError(422, "Invalid", "PodLogOptions \"\" is invalid: tailLines: Invalid value: must be greater than or equal to 0");
-        IEnumerable<(DateTime Time, string Line)> lines = Logs.GetLines(pod.Object, container, previous);
+        var allLines = Logs.GetLines(pod.Object, container, previous);
+        var lastServed = allLines.Count > 0 ? allLines[^1].Time : DateTime.MinValue;
+        IEnumerable<(DateTime Time, string Line)> lines = allLines;
+        var lineDelay = Faults.Current.LogLineDelayMs;
         var since = sinceTime ?? (sinceSeconds is long s2 ? DateTime.UtcNow.AddSeconds(-s2) : null);
         if (since != null) lines = lines.Where(l => l.Time >= since);
         if (tail != null) { var list = lines.ToList(); lines = list.Skip(Math.Max(0, list.Count - (int)tail.Value)); }
@@ -443,10 +460,11 @@ public sealed partial class ApiService
             if (limitBytes is long lim && written + bytes.Length > lim) { await resp.Body.WriteAsync(bytes.AsMemory(0, (int)(lim - written))); written = lim; return false; }
             written += bytes.Length;
             await resp.Body.WriteAsync(bytes);
+            if (lineDelay > 0) { await resp.Body.FlushAsync(); await Task.Delay(lineDelay, req.Ctx.RequestAborted); }
             return true;
         }
         foreach (var l in lines) if (!await Emit(l)) return;
-        if (follow && Logs.Follow(pod.Object, container, req.Ctx.RequestAborted) is { } stream)
+        if (follow && !previous && Logs.Follow(pod.Object, container, lastServed, req.Ctx.RequestAborted) is { } stream)
         {
             await resp.Body.FlushAsync();
             await foreach (var l in stream) { if (!await Emit(l)) return; await resp.Body.FlushAsync(); }

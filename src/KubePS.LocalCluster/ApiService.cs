@@ -14,6 +14,8 @@ public interface ILogSource
     IReadOnlyList<(DateTime Time, string Line)> GetLines(JsonObject pod, string container, bool previous);
     /// <summary>Lines appended after the given count, for follow; null when following is not supported.</summary>
     IAsyncEnumerable<(DateTime Time, string Line)> Follow(JsonObject pod, string container, CancellationToken ct) => null;
+    /// <summary>Lines written after the given time (the time of the last line already served), for follow.</summary>
+    IAsyncEnumerable<(DateTime Time, string Line)> Follow(JsonObject pod, string container, DateTime after, CancellationToken ct) => Follow(pod, container, ct);
 }
 
 /// <summary>Deterministic placeholder logs until containers are simulated.</summary>
@@ -36,6 +38,10 @@ public sealed partial class ApiService
     public ResourceRegistry Registry { get; }
     public ResourceStore Store { get; }
     public ILogSource Logs { get; set; } = new StaticLogSource();
+    /// <summary>Fault injection (latency, error answers, watch drops, slow logs); /kubeps-admin/faults.</summary>
+    public Faults Faults { get; } = new();
+    /// <summary>When true (controllers running), deleting a namespace marks it Terminating and the namespace controller empties and removes it.</summary>
+    public bool AsyncNamespaceDeletion { get; set; }
     public string Token { get; }
     private readonly OpenApi _openApi;
     private static readonly object RngLock = new();
@@ -79,6 +85,13 @@ public sealed partial class ApiService
                 await WriteJson(ctx, 415, new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml").ToStatus());
                 return;
             }
+            var path0 = ctx.Request.Path.Value ?? "/";
+            if (path0 == "/kubeps-admin" || path0.StartsWith("/kubeps-admin/", StringComparison.Ordinal))
+            {
+                await Faults.Admin(ctx, path0.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries));
+                return;
+            }
+            if (await Faults.Before(ctx) != 0) return;
             await Route(ctx);
         }
         catch (ApiError e)
@@ -104,7 +117,6 @@ public sealed partial class ApiService
         var path = ctx.Request.Path.Value ?? "/";
         var method = ctx.Request.Method;
         var segs = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (path.StartsWith("/kubeps-admin/", StringComparison.Ordinal) || path == "/kubeps-admin") throw ApiError.PageNotFound();
         if (segs.Length == 0) { await WriteJson(ctx, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/readyz", "/version") }); return; }
         switch (segs[0])
         {

@@ -20,8 +20,19 @@ var registry = new ResourceRegistry();
 Builtins.Register(registry);
 var store = new ResourceStore();
 var api = new ApiService(registry, store, token);
-if (opts.Seed is int seed) ApiService.SetSeed(seed);
+if (opts.Seed is int seed) { ApiService.SetSeed(seed); api.Faults.Seed(seed); }
+api.Faults.Set(opts.Faults);
 Seed.Populate(registry, store);
+KubePS.LocalCluster.Sim.Simulation sim = null;
+if (opts.Controllers)
+{
+    opts.Sim.Seed = opts.Seed ?? 1;
+    sim = new KubePS.LocalCluster.Sim.Simulation(registry, store, opts.Sim);
+    sim.Logs.LineDelayMs = () => api.Faults.Current.LogLineDelayMs;
+    api.Logs = sim.Logs;
+    api.AsyncNamespaceDeletion = true;
+    sim.Start();
+}
 
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 builder.Logging.ClearProviders();
@@ -78,36 +89,66 @@ return 0;
 
 namespace KubePS.LocalCluster
 {
-    internal sealed record CliOptions(int Port, string Kubeconfig, int? Seed, int? ParentPid, bool ExitOnStdinEof);
+    internal sealed class CliOptions
+    {
+        public int Port; public string Kubeconfig; public int? Seed, ParentPid; public bool ExitOnStdinEof;
+        public bool Controllers = true;
+        public KubePS.LocalCluster.Sim.SimOptions Sim = new();
+        public FaultSettings Faults = new();
+    }
 
     internal static class Cli
     {
         public static CliOptions Parse(string[] args)
         {
-            int port = 0; string kubeconfig = null; int? seed = null, ppid = null; var eof = false;
+            var o = new CliOptions();
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                int Int() => int.Parse(Next(), inv);
+                double Dbl() => double.Parse(Next(), System.Globalization.NumberStyles.Float, inv);
                 try
                 {
                     switch (args[i])
                     {
-                        case "--port": port = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
-                        case "--kubeconfig": kubeconfig = Next(); break;
-                        case "--seed": seed = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
-                        case "--parent-pid": ppid = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
-                        case "--exit-on-stdin-eof": eof = true; break;
+                        case "--port": o.Port = Int(); break;
+                        case "--kubeconfig": o.Kubeconfig = Next(); break;
+                        case "--seed": o.Seed = Int(); break;
+                        case "--parent-pid": o.ParentPid = Int(); break;
+                        case "--exit-on-stdin-eof": o.ExitOnStdinEof = true; break;
+                        case "--no-controllers": o.Controllers = false; break;
+                        case "--pod-start-delay": o.Sim.PodStartDelayMs = Int(); break;
+                        case "--log-rate": o.Sim.LogRate = Dbl(); break;
+                        case "--log-buffer": o.Sim.LogBuffer = Int(); break;
+                        case "--run-ms": o.Sim.RunMs = Int(); break;
+                        case "--backoff-ms": o.Sim.BackoffMs = Int(); break;
+                        case "--max-events": o.Sim.MaxEvents = Int(); break;
+                        case "--latency-ms": o.Faults.LatencyMs = Int(); break;
+                        case "--error-rate": o.Faults.ErrorRate = Dbl(); break;
+                        case "--error-codes": o.Faults.ErrorCodes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, inv)).ToArray(); break;
+                        case "--retry-after": o.Faults.RetryAfterSeconds = Int(); break;
+                        case "--fault-path-prefix": o.Faults.PathPrefix = Next(); break;
+                        case "--watch-drop-after": o.Faults.WatchDropAfterEvents = Int(); break;
+                        case "--watch-drop-after-seconds": o.Faults.WatchDropAfterSeconds = Dbl(); break;
+                        case "--watch-resume-expired": o.Faults.WatchResumeExpired = true; break;
+                        case "--log-line-delay-ms": o.Faults.LogLineDelayMs = Int(); break;
                         case "-h" or "--help": Usage(); return null;
                         default: Console.Error.WriteLine($"unknown argument: {args[i]}"); Usage(); return null;
                     }
                 }
-                catch (Exception e) when (e is FormatException or ArgumentException) { Console.Error.WriteLine(e.Message); Usage(); return null; }
+                catch (Exception e) when (e is FormatException or ArgumentException or OverflowException) { Console.Error.WriteLine(e.Message); Usage(); return null; }
             }
-            kubeconfig ??= Path.Combine(Path.GetTempPath(), $"kubeps-local-{Environment.ProcessId}.kubeconfig");
-            return new CliOptions(port, kubeconfig, seed, ppid, eof);
+            o.Kubeconfig ??= Path.Combine(Path.GetTempPath(), $"kubeps-local-{Environment.ProcessId}.kubeconfig");
+            return o;
         }
 
-        private static void Usage() => Console.Error.WriteLine("usage: KubePS.LocalCluster --port <n|0> --kubeconfig <file> [--seed <n>] [--parent-pid <pid>] [--exit-on-stdin-eof]");
+        private static void Usage() => Console.Error.WriteLine("""
+            usage: KubePS.LocalCluster --port <n|0> --kubeconfig <file> [--seed <n>] [--parent-pid <pid>] [--exit-on-stdin-eof]
+              simulation: [--no-controllers] [--pod-start-delay <ms>] [--log-rate <lines/s>] [--log-buffer <lines>] [--run-ms <ms>] [--backoff-ms <ms>] [--max-events <n>]
+              faults:     [--latency-ms <ms>] [--error-rate <0..1>] [--error-codes 500,503,429] [--retry-after <s>] [--fault-path-prefix /api]
+                          [--watch-drop-after <events>] [--watch-drop-after-seconds <s>] [--watch-resume-expired] [--log-line-delay-ms <ms>]
+            """);
 
         public static bool IsAlive(int pid)
         {

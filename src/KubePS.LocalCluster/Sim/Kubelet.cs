@@ -1,0 +1,399 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace KubePS.LocalCluster.Sim;
+
+internal enum ContainerMode { Run, Exit, PullError, NeverReady }
+
+internal sealed class ContainerInstance
+{
+    public DateTime Start;
+    public DateTime? End;
+    public int ExitCode;
+}
+
+internal sealed class ContainerRt
+{
+    public string Name, Image;
+    public ContainerMode Mode;
+    public int ExitCode;
+    public double RunMs, Rate;
+    public int RestartCount, PullAttempts;
+    public readonly List<ContainerInstance> Instances = new();
+    public JsonObject Waiting; // {reason, message} while not running
+    public JsonObject Terminated; // final state
+    public JsonObject LastState;
+    public bool Running, Ready;
+}
+
+internal sealed class PodRt
+{
+    public string Uid, Ns, Name, Node, Ip, HostIp, StartTime, RestartPolicy;
+    public ContainerRt[] Containers;
+    public bool Started, Terminal, ConfigBlocked;
+    public readonly Dictionary<string, string> CondTimes = new();
+}
+
+public sealed partial class Simulation
+{
+    private readonly ConcurrentDictionary<string, PodRt> _pods = new();
+    private readonly Dictionary<string, int> _nodeLoad = new();
+    private readonly Dictionary<string, int> _nodeIpNext = new();
+
+    internal PodRt RuntimeOf(string uid) => _pods.TryGetValue(uid, out var r) ? r : null;
+
+    private void ReconcilePod(string ns, string name)
+    {
+        var pod = Store.Get(PodT, ns, name);
+        if (pod is null || pod.Object["metadata"]?["deletionTimestamp"] != null) return;
+        if (_pods.TryGetValue(pod.Uid, out var existing))
+        {
+            if (existing.ConfigBlocked) TryStartCreating(pod, existing);
+            return;
+        }
+        if (JsonUtil.Str(pod.Object, "status", "phase") is "Succeeded" or "Failed") return;
+        var node = JsonUtil.Str(pod.Object, "spec", "nodeName");
+        if (string.IsNullOrEmpty(node)) { SchedulePod(pod); return; }
+        var rt = NewRuntime(pod, node);
+        _pods[pod.Uid] = rt;
+        TryStartCreating(pod, rt);
+    }
+
+    private void SchedulePod(StoredObject pod)
+    {
+        var nodeSel = pod.Object["spec"]?["nodeSelector"] as JsonObject;
+        var nodes = Store.List(NodeT).Items.Where(n => nodeSel is null || nodeSel.All(kv => (string)n.Object["metadata"]?["labels"]?[kv.Key] == (string)kv.Value)).ToList();
+        if (nodes.Count == 0)
+        {
+            var st0 = (JsonObject)(pod.Object["status"]?.DeepClone() ?? new JsonObject());
+            st0["phase"] = "Pending";
+            st0["conditions"] = new JsonArray(Cond("PodScheduled", "False", "Unschedulable", "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.", Now(), st0["conditions"] as JsonArray));
+            WriteStatus(pod, st0);
+            Record(pod, "Warning", "FailedScheduling", "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.", "default-scheduler");
+            return;
+        }
+        var chosen = nodes.OrderBy(n => _nodeLoad.GetValueOrDefault(n.Name)).ThenBy(n => n.Name, StringComparer.Ordinal).First().Name;
+        _nodeLoad[chosen] = _nodeLoad.GetValueOrDefault(chosen) + 1;
+        var o = pod.CloneObject();
+        JsonUtil.Obj(o, "spec")["nodeName"] = chosen;
+        var st = JsonUtil.Obj(o, "status");
+        st["phase"] = "Pending";
+        st["conditions"] = new JsonArray(Cond("PodScheduled", "True", null, null, Now(), null));
+        Store.Update(PodT, o, pod.ResourceVersion);
+        Record(pod, "Normal", "Scheduled", $"Successfully assigned {pod.Namespace}/{pod.Name} to {chosen}", "default-scheduler");
+    }
+
+    private PodRt NewRuntime(StoredObject pod, string node)
+    {
+        var o = pod.Object;
+        var idx = int.TryParse(node[(node.LastIndexOf('-') + 1)..], out var ni) ? ni : 1;
+        var n = _nodeIpNext.GetValueOrDefault(node, 2);
+        _nodeIpNext[node] = n + 1;
+        var rt = new PodRt
+        {
+            Uid = pod.Uid, Ns = pod.Namespace, Name = pod.Name, Node = node,
+            Ip = $"10.244.{idx}.{n % 250 + 2}", HostIp = $"172.18.0.{idx + 1}",
+            RestartPolicy = JsonUtil.Str(o, "spec", "restartPolicy") ?? "Always",
+        };
+        var behavior = Ann(o, "kubeps.io/behavior");
+        var runMs = double.TryParse(Ann(o, "kubeps.io/run-ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var rm) ? rm : Opt.RunMs;
+        var rate = double.TryParse(Ann(o, "kubeps.io/log-rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out var lr) ? lr : Opt.LogRate;
+        rt.Containers = ((o["spec"]?["containers"] as JsonArray) ?? []).Select(c =>
+        {
+            var name = (string)c?["name"] ?? "";
+            var image = (string)c?["image"] ?? "";
+            var cb = Ann(o, "kubeps.io/behavior-" + name) ?? behavior;
+            var (mode, code) = ParseMode(cb, image, rt.RestartPolicy);
+            return new ContainerRt { Name = name, Image = image, Mode = mode, ExitCode = code, RunMs = runMs, Rate = rate };
+        }).ToArray();
+        return rt;
+    }
+
+    /// <summary>Failure modes by annotation (kubeps.io/behavior) or image name; documented in README.</summary>
+    internal static (ContainerMode, int) ParseMode(string behavior, string image, string restartPolicy)
+    {
+        var b = behavior?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(b))
+        {
+            var img = image.ToLowerInvariant();
+            if (img.Contains("kubeps/crash", StringComparison.Ordinal)) b = "crash";
+            else if (img.Contains("kubeps/bad-image", StringComparison.Ordinal) || img.Contains("doesnotexist", StringComparison.Ordinal) || img.EndsWith(":nonexistent", StringComparison.Ordinal)) b = "image-pull-error";
+            else if (img.Contains("kubeps/never-ready", StringComparison.Ordinal)) b = "never-ready";
+            else if (System.Text.RegularExpressions.Regex.Match(img, @"kubeps/exit-(\d+)") is { Success: true } m) b = "exit-" + m.Groups[1].Value;
+        }
+        return b switch
+        {
+            "crash" => (ContainerMode.Exit, 1),
+            "image-pull-error" or "errimagepull" => (ContainerMode.PullError, 0),
+            "never-ready" => (ContainerMode.NeverReady, 0),
+            "run" => (ContainerMode.Run, 0),
+            "complete" or "succeed" => (ContainerMode.Exit, 0),
+            "fail" => (ContainerMode.Exit, 1),
+            _ when b != null && b.StartsWith("exit-", StringComparison.Ordinal) && int.TryParse(b[5..], out var n) => (ContainerMode.Exit, n),
+            _ => restartPolicy is "Never" or "OnFailure" ? (ContainerMode.Exit, 0) : (ContainerMode.Run, 0),
+        };
+    }
+
+    private double StartDelay(StoredObject pod) =>
+        double.TryParse(Ann(pod.Object, "kubeps.io/start-delay-ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : Opt.PodStartDelayMs;
+
+    private string MissingConfig(JsonObject pod, string ns)
+    {
+        var spec = pod["spec"];
+        bool Missing(ResourceType t, string name) => !string.IsNullOrEmpty(name) && Store.Get(t, ns, name) is null;
+        foreach (var c in ((spec?["containers"] as JsonArray) ?? []).Concat((spec?["initContainers"] as JsonArray) ?? []))
+        {
+            foreach (var e in (c?["envFrom"] as JsonArray) ?? [])
+            {
+                if (e?["configMapRef"] is { } cr && (bool?)cr["optional"] != true && Missing(CmT, (string)cr["name"])) return $"configmap \"{(string)cr["name"]}\" not found";
+                if (e?["secretRef"] is { } sr && (bool?)sr["optional"] != true && Missing(SecretT, (string)sr["name"])) return $"secret \"{(string)sr["name"]}\" not found";
+            }
+            foreach (var e in (c?["env"] as JsonArray) ?? [])
+            {
+                if (e?["valueFrom"]?["configMapKeyRef"] is { } ck && (bool?)ck["optional"] != true && Missing(CmT, (string)ck["name"])) return $"configmap \"{(string)ck["name"]}\" not found";
+                if (e?["valueFrom"]?["secretKeyRef"] is { } sk && (bool?)sk["optional"] != true && Missing(SecretT, (string)sk["name"])) return $"secret \"{(string)sk["name"]}\" not found";
+            }
+        }
+        return null;
+    }
+
+    private bool MissingVolume(JsonObject pod, string ns, out string what)
+    {
+        what = null;
+        foreach (var v in (pod["spec"]?["volumes"] as JsonArray) ?? [])
+        {
+            if (v?["configMap"] is { } cm && (bool?)cm["optional"] != true && Store.Get(CmT, ns, (string)cm["name"] ?? "") is null) { what = $"configmap \"{(string)cm["name"]}\" not found"; return true; }
+            if (v?["secret"] is { } s && (bool?)s["optional"] != true && Store.Get(SecretT, ns, (string)s["secretName"] ?? "") is null) { what = $"secret \"{(string)s["secretName"]}\" not found"; return true; }
+        }
+        return false;
+    }
+
+    private void TryStartCreating(StoredObject pod, PodRt rt)
+    {
+        rt.StartTime ??= Now();
+        if (MissingVolume(pod.Object, pod.Namespace, out var vol))
+        {
+            var first = !rt.ConfigBlocked;
+            rt.ConfigBlocked = true;
+            foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "ContainerCreating" };
+            PushStatus(rt);
+            if (first) Record(pod, "Warning", "FailedMount", $"MountVolume.SetUp failed for volume \"config\" : {vol}", "kubelet", rt.Node);
+            return;
+        }
+        var missing = MissingConfig(pod.Object, pod.Namespace);
+        if (missing != null)
+        {
+            var first = !rt.ConfigBlocked;
+            rt.ConfigBlocked = true;
+            foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "CreateContainerConfigError", ["message"] = missing };
+            PushStatus(rt);
+            Record(pod, "Warning", "Failed", "Error: " + missing, "kubelet", rt.Node, $"spec.containers{{{rt.Containers.FirstOrDefault()?.Name}}}");
+            if (first) RetryConfig(rt);
+            return;
+        }
+        rt.ConfigBlocked = false;
+        foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "ContainerCreating" };
+        PushStatus(rt);
+        var delay = StartDelay(pod);
+        foreach (var c in rt.Containers)
+        {
+            var fp = $"spec.containers{{{c.Name}}}";
+            var policy = (string)(pod.Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault(x => (string)x?["name"] == c.Name)?["imagePullPolicy"];
+            if (c.Mode == ContainerMode.PullError || policy == "Always") Record(pod, "Normal", "Pulling", $"Pulling image \"{c.Image}\"", "kubelet", rt.Node, fp);
+        }
+        After(delay, () => { if (Current(rt)) StartAll(rt); });
+    }
+
+    private void RetryConfig(PodRt rt) => After(Math.Max(1000, Opt.BackoffMs), () =>
+    {
+        if (!Current(rt) || !rt.ConfigBlocked) return;
+        var pod = Store.Get(PodT, rt.Ns, rt.Name);
+        if (pod is null) return;
+        TryStartCreating(pod, rt);
+        if (rt.ConfigBlocked) RetryConfig(rt);
+    });
+
+    private void OnConfigAppeared(string ns)
+    {
+        foreach (var rt in _pods.Values) if (rt.ConfigBlocked && rt.Ns == ns) Enqueue(PodT, rt.Ns, rt.Name);
+    }
+
+    private bool Current(PodRt rt) => _pods.TryGetValue(rt.Uid, out var r) && ReferenceEquals(r, rt);
+
+    private void StartAll(PodRt rt)
+    {
+        rt.Started = true;
+        foreach (var c in rt.Containers)
+        {
+            if (c.Mode == ContainerMode.PullError) { PullFailed(rt, c); continue; }
+            var policy = PullPolicy(rt, c);
+            if (policy == "Always") Event(rt, "Normal", "Pulled", $"Successfully pulled image \"{c.Image}\" in {Opt.PodStartDelayMs}ms ({Opt.PodStartDelayMs}ms including waiting). Image size: 4212345 bytes.", c);
+            else Event(rt, "Normal", "Pulled", $"Container image \"{c.Image}\" already present on machine", c);
+            StartContainer(rt, c);
+        }
+        PushStatus(rt);
+    }
+
+    private string PullPolicy(PodRt rt, ContainerRt c)
+    {
+        var pod = Store.Get(PodT, rt.Ns, rt.Name);
+        return (string)(pod?.Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault(x => (string)x?["name"] == c.Name)?["imagePullPolicy"] ?? "IfNotPresent";
+    }
+
+    private void Event(PodRt rt, string type, string reason, string message, ContainerRt c = null)
+    {
+        var pod = Store.Get(PodT, rt.Ns, rt.Name);
+        if (pod != null) Record(pod, type, reason, message, "kubelet", rt.Node, c is null ? null : $"spec.containers{{{c.Name}}}");
+    }
+
+    private void PullFailed(PodRt rt, ContainerRt c)
+    {
+        c.PullAttempts++;
+        c.Waiting = new JsonObject { ["reason"] = "ErrImagePull", ["message"] = $"rpc error: code = NotFound desc = failed to pull and unpack image \"{c.Image}\": not found (simulated by kubeps-local)" };
+        Event(rt, "Warning", "Failed", $"Failed to pull image \"{c.Image}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{c.Image}\": not found", c);
+        Event(rt, "Warning", "Failed", "Error: ErrImagePull", c);
+        PushStatus(rt);
+        var delay = Backoff(c.PullAttempts);
+        After(Math.Min(delay, 300), () =>
+        {
+            if (!Current(rt)) return;
+            c.Waiting = new JsonObject { ["reason"] = "ImagePullBackOff", ["message"] = $"Back-off pulling image \"{c.Image}\": ErrImagePull: not found (simulated by kubeps-local)" };
+            Event(rt, "Normal", "BackOff", $"Back-off pulling image \"{c.Image}\"", c);
+            Event(rt, "Warning", "Failed", "Error: ImagePullBackOff", c);
+            PushStatus(rt);
+            After(delay, () => { if (Current(rt)) { Event(rt, "Normal", "Pulling", $"Pulling image \"{c.Image}\"", c); PullFailed(rt, c); } });
+        });
+    }
+
+    private double Backoff(int attempt) => Opt.BackoffMs * Math.Min(8, Math.Pow(2, Math.Max(0, attempt - 1)));
+
+    private void StartContainer(PodRt rt, ContainerRt c)
+    {
+        lock (c) c.Instances.Add(new ContainerInstance { Start = DateTime.UtcNow });
+        c.Running = true; c.Waiting = null;
+        c.Ready = c.Mode != ContainerMode.NeverReady;
+        Event(rt, "Normal", "Created", $"Created container: {c.Name}", c);
+        Event(rt, "Normal", "Started", $"Started container {c.Name}", c);
+        var instance = c.Instances.Count;
+        if (c.Mode == ContainerMode.Exit)
+            After(c.RunMs, () => { if (Current(rt) && c.Instances.Count == instance && c.Running) ExitContainer(rt, c, c.ExitCode); });
+        if (c.Mode == ContainerMode.NeverReady) Unhealthy(rt, c, instance);
+    }
+
+    private void Unhealthy(PodRt rt, ContainerRt c, int instance) => After(Math.Max(500, Opt.BackoffMs), () =>
+    {
+        if (!Current(rt) || c.Instances.Count != instance || !c.Running) return;
+        Event(rt, "Warning", "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503 (simulated by kubeps-local: never-ready)", c);
+        Unhealthy(rt, c, instance);
+    });
+
+    private void ExitContainer(PodRt rt, ContainerRt c, int code)
+    {
+        var inst = c.Instances[^1];
+        lock (c) { inst.End = DateTime.UtcNow; inst.ExitCode = code; }
+        c.Running = false; c.Ready = false;
+        var term = new JsonObject
+        {
+            ["exitCode"] = code, ["reason"] = code == 0 ? "Completed" : "Error",
+            ["startedAt"] = inst.Start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["finishedAt"] = inst.End.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["containerID"] = ContainerId(rt, c),
+        };
+        var restart = rt.RestartPolicy == "Always" || (rt.RestartPolicy == "OnFailure" && code != 0);
+        if (!restart)
+        {
+            c.Terminated = term;
+            if (rt.Containers.All(x => x.Terminated != null || x.Mode == ContainerMode.PullError && false)) rt.Terminal = true;
+            PushStatus(rt);
+            return;
+        }
+        c.LastState = new JsonObject { ["terminated"] = term };
+        var delay = Backoff(c.RestartCount + 1);
+        c.Waiting = new JsonObject { ["reason"] = "CrashLoopBackOff", ["message"] = $"back-off {delay / 1000:0.#}s restarting failed container={c.Name} pod={rt.Name}_{rt.Ns}({rt.Uid})" };
+        PushStatus(rt);
+        Event(rt, "Warning", "BackOff", $"Back-off restarting failed container {c.Name} in pod {rt.Name}_{rt.Ns}({rt.Uid})", c);
+        After(delay, () =>
+        {
+            if (!Current(rt)) return;
+            c.RestartCount++;
+            Event(rt, "Normal", "Pulled", $"Container image \"{c.Image}\" already present on machine", c);
+            StartContainer(rt, c);
+            PushStatus(rt);
+        });
+    }
+
+    private static string ContainerId(PodRt rt, ContainerRt c) =>
+        "containerd://" + Hash(JsonValue.Create(rt.Uid + "/" + c.Name + "/" + c.RestartCount)) + rt.Uid.Replace("-", "", StringComparison.Ordinal);
+
+    private string CondTime(PodRt rt, string type, string status, string now)
+    {
+        var key = type + "=" + status;
+        if (!rt.CondTimes.TryGetValue(key, out var t)) { rt.CondTimes.Remove(type + "=" + (status == "True" ? "False" : "True")); rt.CondTimes[key] = t = now; }
+        return t;
+    }
+
+    /// <summary>Write the pod status computed from the runtime state.</summary>
+    private void PushStatus(PodRt rt)
+    {
+        var pod = Store.Get(PodT, rt.Ns, rt.Name);
+        if (pod is null || pod.Uid != rt.Uid) return;
+        var now = Now();
+        var old = pod.Object["status"];
+        var allReady = rt.Containers.All(c => c.Running && c.Ready);
+        var phase = rt.Terminal ? (rt.Containers.All(c => JsonUtil.Long(c.Terminated, "exitCode") == 0) ? "Succeeded" : "Failed")
+            : rt.Containers.Any(c => c.Instances.Count > 0) ? "Running" : "Pending";
+        var notReady = rt.Containers.Where(c => !(c.Running && c.Ready)).Select(c => c.Name).ToList();
+        JsonObject C(string type, bool ok, string reason = null, string message = null)
+        {
+            var s = ok ? "True" : "False";
+            var c = new JsonObject { ["type"] = type, ["status"] = s, ["lastProbeTime"] = null, ["lastTransitionTime"] = CondTime(rt, type, s, now) };
+            if (!ok && reason != null) { c["reason"] = reason; if (message != null) c["message"] = message; }
+            return c;
+        }
+        var readyReason = rt.Terminal ? "PodCompleted" : "ContainersNotReady";
+        var readyMsg = rt.Terminal ? null : $"containers with unready status: [{string.Join(" ", notReady)}]";
+        var scheduled = (old?["conditions"] as JsonArray)?.FirstOrDefault(c => (string)c?["type"] == "PodScheduled")?.DeepClone() as JsonObject
+            ?? new JsonObject { ["type"] = "PodScheduled", ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = now };
+        var st = new JsonObject
+        {
+            ["phase"] = phase,
+            ["conditions"] = new JsonArray(
+                C("PodReadyToStartContainers", !rt.Terminal), C("Initialized", true, "PodCompleted"),
+                C("Ready", allReady && !rt.Terminal, readyReason, readyMsg), C("ContainersReady", allReady && !rt.Terminal, readyReason, readyMsg), scheduled),
+            ["hostIP"] = rt.HostIp, ["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = rt.HostIp }),
+            ["podIP"] = rt.Ip, ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = rt.Ip }),
+            ["startTime"] = rt.StartTime,
+        };
+        var cs = new JsonArray();
+        foreach (var c in rt.Containers)
+        {
+            JsonObject state;
+            if (c.Terminated != null) state = new JsonObject { ["terminated"] = c.Terminated.DeepClone() };
+            else if (c.Running) state = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = c.Instances[^1].Start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) } };
+            else state = new JsonObject { ["waiting"] = c.Waiting?.DeepClone() ?? new JsonObject { ["reason"] = "ContainerCreating" } };
+            var entry = new JsonObject
+            {
+                ["name"] = c.Name, ["state"] = state, ["lastState"] = c.LastState?.DeepClone() ?? new JsonObject(),
+                ["ready"] = c.Running && c.Ready, ["restartCount"] = c.RestartCount, ["image"] = c.Image,
+                ["imageID"] = c.Instances.Count > 0 || c.Terminated != null ? "docker.io/" + c.Image + "@sha256:" + Hash(JsonValue.Create(c.Image)).PadRight(64, '0') : "",
+            };
+            if (c.Instances.Count > 0) entry["containerID"] = ContainerId(rt, c);
+            entry["started"] = c.Running;
+            cs.Add(entry);
+        }
+        st["containerStatuses"] = cs;
+        st["qosClass"] = JsonUtil.Str(old, "qosClass") ?? "BestEffort";
+        WriteStatus(pod, st);
+    }
+
+    private void OnPodDeleted(StoredObject pod)
+    {
+        if (!_pods.TryRemove(pod.Uid, out var rt)) return;
+        _nodeLoad[rt.Node] = Math.Max(0, _nodeLoad.GetValueOrDefault(rt.Node) - 1);
+        foreach (var c in rt.Containers) lock (c) if (c.Instances.Count > 0 && c.Instances[^1].End is null) c.Instances[^1].End = DateTime.UtcNow;
+        if (NamespaceGone(pod.Namespace)) return;
+        foreach (var c in rt.Containers.Where(c => c.Running))
+            Record(pod, "Normal", "Killing", $"Stopping container {c.Name}", "kubelet", rt.Node, $"spec.containers{{{c.Name}}}");
+    }
+}
