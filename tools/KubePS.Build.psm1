@@ -121,9 +121,13 @@ function Invoke-KubePSTests {
         $env:KUBEPS_PESTER_PATH = Get-PesterModulePath -Root $Root
         $runner = Join-Path $Root 'tools/Invoke-PesterSuites.ps1'
         Push-Location $Root
-        $runnerArgs = @('pwsh', '-NoProfile', '-NonInteractive', '-File', $runner, '-TestPath', (Join-Path $Root 'tests/Pester'), '-SummaryPath', $summary)
+        # Pester runs in a fresh pwsh: the pinned tool by default, or another pwsh named by KUBEPS_TEST_PWSH
+        # (the public CI runs the suites on pwsh 7.4 that way).
+        $runnerArgs = @('-NoProfile', '-NonInteractive', '-File', $runner, '-TestPath', (Join-Path $Root 'tests/Pester'), '-SummaryPath', $summary)
         if ($Tag.Count -gt 0) { $runnerArgs += @('-Tag', ($Tag -join ',')) }
-        try { & dotnet @runnerArgs | Out-Host }
+        $pwshCommand = if ($env:KUBEPS_TEST_PWSH) { $env:KUBEPS_TEST_PWSH } else { 'dotnet' }
+        if (-not $env:KUBEPS_TEST_PWSH) { $runnerArgs = @('pwsh') + $runnerArgs }
+        try { & $pwshCommand @runnerArgs | Out-Host }
         finally { Pop-Location }
         if (Test-Path $summary) {
             foreach ($s in (Get-Content -Raw $summary | ConvertFrom-Json)) {
