@@ -129,6 +129,16 @@ public static class Kubectl
         return new KubectlResult(p.ExitCode, so.Result, se.Result);
     }
 
+    /// <summary>Starts kubectl in the background (for -w / -f); Stop() kills it and returns what it printed.</summary>
+    public static BackgroundKubectl Start(ClusterFixture f, params string[] args)
+    {
+        var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("--kubeconfig");
+        psi.ArgumentList.Add(f.Kubeconfig);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return new BackgroundKubectl(Process.Start(psi)!);
+    }
+
     public static string MustOk(ClusterFixture f, params string[] args)
     {
         var r = Run(f, null, args);
@@ -142,4 +152,35 @@ public static class Kubectl
         Assert.True(r.ExitCode == 0, "kubectl " + string.Join(" ", args) + " failed: " + r);
         return r.Stdout;
     }
+}
+
+public sealed class BackgroundKubectl : IDisposable
+{
+    private readonly Process _p;
+    private readonly StringBuilder _out = new(), _err = new();
+    public BackgroundKubectl(Process p)
+    {
+        _p = p;
+        p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (_out) _out.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_err) _err.AppendLine(e.Data); };
+        p.BeginOutputReadLine(); p.BeginErrorReadLine();
+    }
+    public string Output { get { lock (_out) return _out.ToString(); } }
+    public string Errors { get { lock (_err) return _err.ToString(); } }
+    public bool HasExited => _p.HasExited;
+    public int ExitCode => _p.ExitCode;
+    /// <summary>Wait until the output matches, or the timeout passes.</summary>
+    public bool WaitFor(Func<string, bool> pred, TimeSpan timeout)
+    {
+        var end = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < end) { if (pred(Output)) return true; if (_p.HasExited) { _p.WaitForExit(); return pred(Output); } Thread.Sleep(50); }
+        return false;
+    }
+    public string Stop()
+    {
+        if (!_p.HasExited) { try { _p.Kill(true); } catch (InvalidOperationException) { } }
+        _p.WaitForExit(5000);
+        return Output;
+    }
+    public void Dispose() { Stop(); _p.Dispose(); }
 }
