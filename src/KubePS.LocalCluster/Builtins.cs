@@ -225,6 +225,19 @@ public static class Builtins
                     o["spec"]?["tls"] is JsonArray { Count: > 0 } ? "80, 443" : "80", Age(o, now)];
             },
         });
+        // ---- discovery.k8s.io/v1 ----
+        r.Add(new ResourceType
+        {
+            Group = "discovery.k8s.io", Kind = "EndpointSlice", Plural = "endpointslices", Singular = "endpointslice",
+            Columns = [NameCol, S("AddressType", "The IP protocol for this slice"), S("Ports", "The ports of this slice"), S("Endpoints", "The addresses of this slice"), AgeCol],
+            Cells = (o, now) =>
+            {
+                var ports = (o["ports"] as JsonArray)?.Select(p => JsonUtil.Long(p, "port")?.ToString(CultureInfo.InvariantCulture) ?? "").ToList() ?? [];
+                var addrs = (o["endpoints"] as JsonArray)?.SelectMany(e => (e?["addresses"] as JsonArray)?.Select(a => (string)a) ?? []).ToList() ?? [];
+                var ep = addrs.Count == 0 ? "<unset>" : addrs.Count > 3 ? string.Join(",", addrs.Take(3)) + $" + {addrs.Count - 3} more..." : string.Join(",", addrs);
+                return [Name(o), JsonUtil.Str(o, "addressType") ?? "", ports.Count == 0 ? "<unset>" : string.Join(",", ports), ep, Age(o, now)];
+            },
+        });
         // ---- events.k8s.io/v1 ----
         r.Add(new ResourceType { Group = "events.k8s.io", Kind = "Event", Plural = "events", Singular = "event", ShortNames = ["ev"], Columns = EventColumns(), Cells = EventCells });
         // ---- apiextensions.k8s.io/v1 ----

@@ -366,6 +366,7 @@ public sealed class ControllerTests(ClusterFixture f)
         Assert.Equal(3, Regex.Matches(MustOk(f, "get", "pvc", "-n", ns), @"data-db-\d\s+Bound\s+pvc-\S+\s+2Gi\s+RWO").Count);
         Eventually(() => Regex.Matches(Get(ns, "get", "endpoints", "db", "-o", "jsonpath={.subsets[0].addresses[*].ip}"), @"10\.244\.").Count == 3, "3 endpoint addresses");
         Assert.Equal("5432", MustOk(f, "get", "endpoints", "db", "-n", ns, "-o", "jsonpath={.subsets[0].ports[0].port}"));
+        Eventually(() => Regex.IsMatch(Get(ns, "get", "endpointslices", "-l", "kubernetes.io/service-name=db"), @"db-\S+\s+IPv4\s+5432\s+10\.244\.\d+\.\d+,10\.244\.\d+\.\d+,10\.244\.\d+\.\d+\s+"), "an EndpointSlice with 3 addresses");
         var sts = JsonNode.Parse(MustOk(f, "get", "sts", "db", "-n", ns, "-o", "json"))!["status"]!;
         Assert.Equal((string)sts["currentRevision"]!, (string)sts["updateRevision"]!);
 

@@ -39,6 +39,7 @@ public sealed partial class Simulation
 {
     private readonly ConcurrentDictionary<string, PodRt> _pods = new();
     private readonly Dictionary<string, int> _nodeLoad = new();
+    private readonly HashSet<PodRt> _blocked = new();
     private readonly Dictionary<string, int> _nodeIpNext = new();
 
     internal PodRt RuntimeOf(string uid) => _pods.TryGetValue(uid, out var r) ? r : null;
@@ -175,7 +176,7 @@ public sealed partial class Simulation
         if (MissingVolume(pod.Object, pod.Namespace, out var vol))
         {
             var first = !rt.ConfigBlocked;
-            rt.ConfigBlocked = true;
+            rt.ConfigBlocked = true; _blocked.Add(rt);
             foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "ContainerCreating" };
             PushStatus(rt);
             if (first) Record(pod, "Warning", "FailedMount", $"MountVolume.SetUp failed for volume \"config\" : {vol}", "kubelet", rt.Node);
@@ -185,14 +186,14 @@ public sealed partial class Simulation
         if (missing != null)
         {
             var first = !rt.ConfigBlocked;
-            rt.ConfigBlocked = true;
+            rt.ConfigBlocked = true; _blocked.Add(rt);
             foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "CreateContainerConfigError", ["message"] = missing };
             PushStatus(rt);
             Record(pod, "Warning", "Failed", "Error: " + missing, "kubelet", rt.Node, $"spec.containers{{{rt.Containers.FirstOrDefault()?.Name}}}");
             if (first) RetryConfig(rt);
             return;
         }
-        rt.ConfigBlocked = false;
+        rt.ConfigBlocked = false; _blocked.Remove(rt);
         foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "ContainerCreating" };
         PushStatus(rt);
         var delay = StartDelay(pod);
@@ -216,7 +217,7 @@ public sealed partial class Simulation
 
     private void OnConfigAppeared(string ns)
     {
-        foreach (var rt in _pods.Values) if (rt.ConfigBlocked && rt.Ns == ns) Enqueue(PodT, rt.Ns, rt.Name);
+        foreach (var rt in _blocked) if (rt.Ns == ns) Enqueue(PodT, rt.Ns, rt.Name);
     }
 
     private bool Current(PodRt rt) => _pods.TryGetValue(rt.Uid, out var r) && ReferenceEquals(r, rt);
@@ -390,6 +391,7 @@ public sealed partial class Simulation
     private void OnPodDeleted(StoredObject pod)
     {
         if (!_pods.TryRemove(pod.Uid, out var rt)) return;
+        _blocked.Remove(rt);
         _nodeLoad[rt.Node] = Math.Max(0, _nodeLoad.GetValueOrDefault(rt.Node) - 1);
         foreach (var c in rt.Containers) lock (c) if (c.Instances.Count > 0 && c.Instances[^1].End is null) c.Instances[^1].End = DateTime.UtcNow;
         if (NamespaceGone(pod.Namespace)) return;

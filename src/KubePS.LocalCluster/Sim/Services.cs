@@ -71,6 +71,7 @@ public sealed partial class Simulation
             s["ports"] = ports;
             subsets.Add(s);
         }
+        ReconcileSlice(svc, ready.Concat(notReady).Select(x => x.Pod).ToList(), ports);
         var labels = (svc.Object["metadata"]?["labels"]?.DeepClone() as JsonObject) ?? new JsonObject();
         labels["endpoints.kubernetes.io/managed-by"] = "endpoint-controller";
         if (ep is null)
@@ -90,6 +91,43 @@ public sealed partial class Simulation
         var ann = JsonUtil.Obj(JsonUtil.Obj(u, "metadata"), "annotations");
         ann["endpoints.kubernetes.io/last-change-trigger-time"] = Now();
         Store.Update(EpT, u, ep.ResourceVersion);
+    }
+
+    /// <summary>EndpointSlice controller: one IPv4 slice per service, owned by it.</summary>
+    private void ReconcileSlice(StoredObject svc, List<StoredObject> pods, JsonArray ports)
+    {
+        var sliceT = Registry.Find("discovery.k8s.io", "v1", "endpointslices");
+        if (sliceT is null) return;
+        var name = svc.Name + "-" + Hash(JsonValue.Create(svc.Uid))[..5];
+        var eps = new JsonArray();
+        foreach (var p in pods.OrderBy(p => JsonUtil.Str(p.Object, "status", "podIP"), StringComparer.Ordinal))
+        {
+            var ready = PodReady(p.Object);
+            eps.Add(new JsonObject
+            {
+                ["addresses"] = new JsonArray(JsonUtil.Str(p.Object, "status", "podIP")),
+                ["conditions"] = new JsonObject { ["ready"] = ready, ["serving"] = ready, ["terminating"] = false },
+                ["nodeName"] = JsonUtil.Str(p.Object, "spec", "nodeName"),
+                ["targetRef"] = new JsonObject { ["kind"] = "Pod", ["namespace"] = p.Namespace, ["name"] = p.Name, ["uid"] = p.Uid },
+            });
+        }
+        var cur = Store.Get(sliceT, svc.Namespace, name);
+        if (cur is null)
+        {
+            var labels = (svc.Object["metadata"]?["labels"]?.DeepClone() as JsonObject) ?? new JsonObject();
+            labels["kubernetes.io/service-name"] = svc.Name;
+            labels["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io";
+            CreateObject(sliceT, new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = svc.Namespace, ["labels"] = labels, ["ownerReferences"] = new JsonArray(OwnerRef(svc)) },
+                ["addressType"] = "IPv4", ["endpoints"] = eps, ["ports"] = ports.DeepClone(),
+            });
+            return;
+        }
+        if (JsonNode.DeepEquals(cur.Object["endpoints"], eps) && JsonNode.DeepEquals(cur.Object["ports"], ports)) return;
+        var u = cur.CloneObject();
+        u["endpoints"] = eps; u["ports"] = ports.DeepClone();
+        Store.Update(sliceT, u, cur.ResourceVersion);
     }
 
     // ------------------------------------------------------------ PVC binder
