@@ -89,9 +89,17 @@ public class WaitStatusTests
     [InlineData("""{"phase":"Pending","containerStatuses":[{"name":"c","state":{"waiting":{"reason":"ContainerCreating"}}}]}""", ResourceState.InProgress, "PodNotReady")]
     public void Pod(string status, ResourceState state, string reason)
     {
-        var s = S("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"restartPolicy":"Never"},"status":""" + status + "}");
+        var s = S("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"restartPolicy":"Always"},"status":""" + status + "}");
         Assert.Equal(state, s.State);
         Assert.Equal(reason, s.Reason);
+    }
+
+    [Theory]
+    [InlineData("Running", ResourceState.InProgress)]
+    [InlineData("Succeeded", ResourceState.Current)]
+    public void Pod_with_restartPolicy_Never_is_ready_when_it_succeeded(string phase, ResourceState state)
+    {
+        Assert.Equal(state, S($$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"restartPolicy":"Never"},"status":{"phase":"{{{phase}}}","conditions":[{"type":"Ready","status":"True"}]}}""").State);
     }
 
     [Fact]

@@ -275,6 +275,11 @@ public static class StatusRules
             return failure;
         }
         var ready = Condition(o, "Ready");
+        if (Str(o, "spec", "restartPolicy") == "Never")
+        {
+            // A run-to-completion pod is done when it succeeded, not when it is merely running.
+            return InProgress("PodNotCompleted", $"Phase {phase ?? "Pending"}: a pod with restartPolicy Never is ready when it has succeeded.");
+        }
         if (phase == "Running" && ready is { } r && Str(r, "status") == "True")
         {
             return Current("The pod is running and ready.", "PodReady");

@@ -84,7 +84,19 @@ public sealed class WaitEngine
         var leases = new List<WatchLease>();
         var subscriptions = new List<WatchSubscription>();
         var merged = Channel.CreateUnbounded<(int Source, WatchEvent Event)>(new UnboundedChannelOptions { SingleReader = true });
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Not a linked source: cancellation (Ctrl+C) must never run the wait's continuations inline on the thread that
+        // cancels (PowerShell's Stop() thread waits for the pipeline, so inline work there can deadlock).
+        using var linked = new CancellationTokenSource();
+        using var userCancel = cancellationToken.Register(static state => ThreadPool.UnsafeQueueUserWorkItem(static cts =>
+        {
+            try
+            {
+                ((CancellationTokenSource)cts!).Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }, state), linked);
         var pumps = new List<Task>();
         try
         {
@@ -158,7 +170,7 @@ public sealed class WaitEngine
             {
                 linked.CancelAfter(options.Timeout);
             }
-            var lastProgress = TimeSpan.MinValue;
+            var lastProgress = -options.ProgressInterval;
             var pending = states.Count;
             var failed = false;
             var dirty = new HashSet<TargetState>();

@@ -134,14 +134,24 @@ public sealed class ResourceWatcher : IAsyncDisposable
     {
         var backoff = new Backoff(options.InitialBackoff, options.MaxBackoff);
         var needList = true;
+        var goneInARow = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 if (needList || IsPolling)
                 {
+                    if (goneInARow > 1)
+                    {
+                        // 410 again right after a fresh list: the server cannot resume at all; degrade to list+diff with backoff.
+                        await Task.Delay(backoff.Next(), ct).ConfigureAwait(false);
+                    }
                     var changed = await ListAndDiffAsync(ct).ConfigureAwait(false);
                     needList = false;
+                    if (changed && goneInARow > 1)
+                    {
+                        backoff.Reset();
+                    }
                     if (IsPolling)
                     {
                         if (changed)
@@ -157,9 +167,11 @@ public sealed class ResourceWatcher : IAsyncDisposable
                 if (outcome == WatchOutcome.Gone)
                 {
                     needList = true;
+                    goneInARow++;
                     stats.CountRelist();
                     continue;
                 }
+                goneInARow = 0;
                 // The stream ended. A long-lived stream that ends cleanly (the server's timeout) resumes at once;
                 // one that ends quickly counts as broken and waits for the backoff.
                 stats.CountReconnect();
@@ -180,6 +192,7 @@ public sealed class ResourceWatcher : IAsyncDisposable
             catch (KubeException ex) when (ex.Kind == KubeErrorKind.KubeGone)
             {
                 needList = true;
+                goneInARow++;
                 stats.CountRelist();
             }
             catch (WatchForbiddenException)
