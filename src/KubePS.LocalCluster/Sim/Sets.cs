@@ -44,8 +44,8 @@ public sealed partial class Simulation
                         Record(sts, "Normal", "SuccessfulCreate", $"create Claim {claimName} Pod {podName} in StatefulSet {name} success", "statefulset-controller");
                     }
                 }
-                var rev = rolling && i >= partition ? updateRev : currentRev;
-                var template = rev == updateRev ? spec?["template"] : spec?["template"]; // only the latest template is kept
+                var rev = !rolling || i >= partition ? updateRev : currentRev;
+                var template = spec?["template"]; // only the latest template is kept (no ControllerRevisions)
                 var po = PodFromTemplate(sts, template, new()
                 {
                     ["controller-revision-hash"] = rev, ["statefulset.kubernetes.io/pod-name"] = podName, ["apps.kubernetes.io/pod-index"] = i.ToString(CultureInfo.InvariantCulture),

@@ -21,7 +21,7 @@ public sealed class SimOptions
     /// <summary>First crash-loop / image-pull back-off (ms); doubles per restart up to 8x.</summary>
     public int BackoffMs { get; set; } = 1000;
     /// <summary>Events kept in the store; the oldest are deleted beyond this.</summary>
-    public int MaxEvents { get; set; } = 20000;
+    public int MaxEvents { get; set; } = 5000;
 }
 
 internal readonly record struct ObjRef(ResourceType T, string Ns, string Name)
