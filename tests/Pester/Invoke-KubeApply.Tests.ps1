@@ -57,6 +57,19 @@ Describe 'Invoke-KubeApply' -Tag Integration {
         $managers | Should -Match 'kubeps'
     }
 
+    It 'tells Unchanged from Configured for an object applied a while ago (no-op applies are skipped)' {
+        $file = Write-Manifest (Join-Path $TestDrive 'aged/cm.yaml') (Get-ConfigMapText -Name 'aged' -Value 'one')
+        $null = Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc
+        $rv = kc get configmap aged -n $script:Ns -o 'jsonpath={.metadata.resourceVersion}'
+        Start-Sleep -Milliseconds 2500
+        (Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc).Action | Should -Be 'Unchanged'
+        kc get configmap aged -n $script:Ns -o 'jsonpath={.metadata.resourceVersion}' | Should -Be $rv
+        Write-Manifest $file (Get-ConfigMapText -Name 'aged' -Value 'two')
+        (Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc -WhatIf).Action | Should -Be 'Configured'
+        (Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc).Action | Should -Be 'Configured'
+        kc get configmap aged -n $script:Ns -o 'jsonpath={.data.k}' | Should -Be 'two'
+    }
+
     It 'reads a directory recursively with -Recurse, and a glob' {
         $dir = Join-Path $TestDrive 'tree'
         Write-Manifest (Join-Path $dir 'a.yaml') (Get-ConfigMapText -Name 'tree-a')

@@ -29,6 +29,11 @@ public sealed class PlannedObject
     public JsonElement? DryRunObject { get; set; }
     /// <summary>resourceVersion of the live object before the apply (from the dry run), or null when it does not exist.</summary>
     public string? LiveResourceVersion { get; set; }
+    /// <summary>
+    /// True when the dry run showed that applying changes nothing: the server returned the stored object, whose
+    /// managedFields entry of this field manager is older than the response (a change would have stamped it now).
+    /// </summary>
+    public bool DryRunNoOp { get; set; }
     public int Wave => ApplyOrdering.WaveOf(Kind);
     public override string ToString() => Namespace is null ? $"{Kind}/{Name}" : $"{Kind}/{Name} in {Namespace}";
 }
@@ -104,6 +109,11 @@ public static class ApplyEngine
                     if (item.Resource is null)
                     {
                         return; // its CRD failed: already reported
+                    }
+                    if (item.DryRunNoOp && item.DryRunObject is { } stored)
+                    {
+                        results[i] = ResultOf(item, KubeChangeAction.Unchanged, stored, dryRun: false, null);
+                        return; // the dry run proved the apply changes nothing: save the request
                     }
                     try
                     {
@@ -268,10 +278,11 @@ public static class ApplyEngine
         {
             try
             {
-                var (status, body) = await SendApplyAsync(client, x.o, options, dryRun: true, ct).ConfigureAwait(false);
+                var (status, body, date) = await SendApplyWithDateAsync(client, x.o, options, dryRun: true, ct).ConfigureAwait(false);
                 x.o.DryRunStatus = status;
                 x.o.DryRunObject = body;
                 x.o.LiveResourceVersion = status == 201 ? null : ResourceVersionOf(body);
+                x.o.DryRunNoOp = status == 200 && IsNoOp(body, options.FieldManager, date);
             }
             catch (KubeException ex)
             {
@@ -299,6 +310,13 @@ public static class ApplyEngine
     /// </summary>
     public static async Task<(int Status, JsonElement Body)> SendApplyAsync(IKubernetes client, PlannedObject item, ApplyOptions options, bool dryRun, CancellationToken cancellationToken)
     {
+        var (status, body, _) = await SendApplyWithDateAsync(client, item, options, dryRun, cancellationToken).ConfigureAwait(false);
+        return (status, body);
+    }
+
+    /// <summary><see cref="SendApplyAsync"/>, plus the server's Date header (for no-op detection).</summary>
+    public static async Task<(int Status, JsonElement Body, DateTimeOffset? Date)> SendApplyWithDateAsync(IKubernetes client, PlannedObject item, ApplyOptions options, bool dryRun, CancellationToken cancellationToken)
+    {
         var resource = item.Resource ?? throw new InvalidOperationException($"{item}: the kind is not resolved.");
         var query = new StringBuilder("?fieldManager=").Append(Uri.EscapeDataString(options.FieldManager));
         if (options.Force)
@@ -322,7 +340,7 @@ public static class ApplyEngine
             using var response = await KubeRequest.SendAsync(client, HttpMethod.Patch, path, cancellationToken, content).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             using var doc = JsonDocument.Parse(text);
-            return ((int)response.StatusCode, doc.RootElement.Clone());
+            return ((int)response.StatusCode, doc.RootElement.Clone(), response.Headers.Date);
         }
         catch (KubeException ex)
         {
@@ -386,7 +404,7 @@ public static class ApplyEngine
         }
         // Unchanged or Configured: compare the dry-run result with the live object.
         var live = new ConcurrentDictionary<PlannedObject, JsonElement?>();
-        await Parallel.ForEachAsync(plan.Objects.Where(o => o.DryRunStatus == 200), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = cancellationToken }, async (o, ct) =>
+        await Parallel.ForEachAsync(plan.Objects.Where(o => o.DryRunStatus == 200 && !o.DryRunNoOp), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = cancellationToken }, async (o, ct) =>
         {
             live[o] = await ResourceDiff.GetLiveAsync(client, o, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
@@ -399,6 +417,7 @@ public static class ApplyEngine
                 continue;
             }
             var action = o.DryRunStatus == 201 ? KubeChangeAction.Created
+                : o.DryRunNoOp ? KubeChangeAction.Unchanged
                 : live.TryGetValue(o, out var l) && l is { } le && ResourceDiff.ChangedPaths(le, o.DryRunObject!.Value).Count == 0 ? KubeChangeAction.Unchanged
                 : KubeChangeAction.Configured;
             onResult(ResultOf(o, action, o.DryRunObject!.Value, dryRun: true, null));
@@ -442,6 +461,31 @@ public static class ApplyEngine
             }
             await Task.Delay(250, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// True when an apply response is the stored object untouched: the field manager's Apply entry in managedFields
+    /// is at least 2 s older than the server's Date header (an apply that changes anything stamps its entry with the
+    /// server's current time). Uses only the server's clock; false when unsure.
+    /// </summary>
+    public static bool IsNoOp(JsonElement body, string fieldManager, DateTimeOffset? serverDate)
+    {
+        if (serverDate is not { } date || body.ValueKind != JsonValueKind.Object
+            || !body.TryGetProperty("metadata", out var meta) || !meta.TryGetProperty("managedFields", out var fields) || fields.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+        foreach (var e in fields.EnumerateArray())
+        {
+            if (e.TryGetProperty("manager", out var m) && m.GetString() == fieldManager
+                && e.TryGetProperty("operation", out var op) && op.GetString() == "Apply"
+                && !e.TryGetProperty("subresource", out _)
+                && e.TryGetProperty("time", out var t) && DateTimeOffset.TryParse(t.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+            {
+                return date - time >= TimeSpan.FromSeconds(2);
+            }
+        }
+        return false;
     }
 
     internal static ApiResourceInfo? Find(IReadOnlyList<ApiResourceInfo> all, string kind, string apiVersion)
