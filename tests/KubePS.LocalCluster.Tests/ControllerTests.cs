@@ -99,6 +99,16 @@ public sealed class ControllerTests(ClusterFixture f)
         Assert.Matches(@"Normal\s+ScalingReplicaSet\s+.*Scaled up replica set " + Regex.Escape(firstRs) + " from 0 to 3", describe);
         Assert.Matches(@"Scaled down replica set " + Regex.Escape(firstRs), describe);
         Assert.Contains("NewReplicaSet:", describe);
+
+        // set image, then undo: the previous ReplicaSet is reused with a new revision
+        MustOk(f, "set", "image", "deployment/web", "app=nginx:1.26", "-n", ns);
+        MustOk(f, "rollout", "status", "deployment/web", "-n", ns, "--timeout=30s");
+        Assert.Contains("rolled back", MustOk(f, "rollout", "undo", "deployment/web", "-n", ns));
+        MustOk(f, "rollout", "status", "deployment/web", "-n", ns, "--timeout=30s");
+        Assert.Equal("nginx:1.25", MustOk(f, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.template.spec.containers[0].image}"));
+        Assert.Equal(3, Lines(MustOk(f, "get", "rs", "-n", ns, "--no-headers")).Length);
+        Assert.Equal("4", MustOk(f, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}"));
+        Assert.Matches(@"(?m)^4\s", MustOk(f, "rollout", "history", "deployment/web", "-n", ns));
     }
 
     [Fact]

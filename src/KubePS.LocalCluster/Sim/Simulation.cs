@@ -268,7 +268,9 @@ public sealed partial class Simulation : IDisposable
     /// <summary>Stable short hash of a JSON node (FNV-1a), encoded like the controllers' pod-template-hash.</summary>
     internal static string Hash(JsonNode n)
     {
-        var bytes = Encoding.UTF8.GetBytes(n?.ToJsonString() ?? "");
+        var sbc = new StringBuilder();
+        Canonical(n, sbc);
+        var bytes = Encoding.UTF8.GetBytes(sbc.ToString());
         uint h = 2166136261;
         foreach (var b in bytes) { h ^= b; h *= 16777619; }
         const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
@@ -276,6 +278,26 @@ public sealed partial class Simulation : IDisposable
         var sb = new StringBuilder();
         foreach (var c in s) sb.Append(alphabet[(c - '0' + sb.Length * 7) % alphabet.Length]);
         return sb.ToString();
+    }
+
+    /// <summary>JSON with object keys sorted, so equal templates hash equally whatever their key order.</summary>
+    private static void Canonical(JsonNode n, StringBuilder sb)
+    {
+        switch (n)
+        {
+            case JsonObject o:
+                sb.Append('{');
+                foreach (var kv in o.Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal)) { sb.Append('"').Append(kv.Key).Append("\":"); Canonical(kv.Value, sb); sb.Append(','); }
+                sb.Append('}');
+                break;
+            case JsonArray a:
+                sb.Append('[');
+                foreach (var x in a) { Canonical(x, sb); sb.Append(','); }
+                sb.Append(']');
+                break;
+            case null: sb.Append("null"); break;
+            default: sb.Append(n.ToJsonString()); break;
+        }
     }
 
     internal static JsonObject OwnerRef(StoredObject owner) => new()

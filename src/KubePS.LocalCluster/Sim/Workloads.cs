@@ -157,6 +157,13 @@ public sealed partial class Simulation
             JsonUtil.Obj(JsonUtil.Obj(o, "metadata"), "annotations")["deployment.kubernetes.io/revision"] = (maxRev + 1).ToString(CultureInfo.InvariantCulture);
             newRs = Store.Update(RsT, o);
         }
+        if (newRs != null && Ann(d.Object, "deployment.kubernetes.io/revision") != Ann(newRs.Object, "deployment.kubernetes.io/revision"))
+        {
+            // the Deployment carries its current revision too (kubectl rollout undo patches /metadata/annotations)
+            var dm = d.CloneObject();
+            JsonUtil.Obj(JsonUtil.Obj(dm, "metadata"), "annotations")["deployment.kubernetes.io/revision"] = Ann(newRs.Object, "deployment.kubernetes.io/revision");
+            d = Store.Update(DeployT, dm, d.ResourceVersion);
+        }
         var now = DateTime.UtcNow;
         long Avail(StoredObject r) => JsonUtil.Long(r.Object, "status", "availableReplicas") ?? 0;
         if (!paused && newRs != null && createdNew is null)
