@@ -9,7 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     NestedModules        = @('KubePS.dll')
-    FormatsToProcess     = @('KubePS.Connection.Format.ps1xml', 'KubePS.Resources.Format.ps1xml')
+    FormatsToProcess     = @('KubePS.Connection.Format.ps1xml', 'KubePS.Resources.Format.ps1xml', 'KubePS.Logs.Format.ps1xml')
     TypesToProcess       = @('KubePS.Types.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
@@ -48,6 +48,9 @@
         'Set-KubeAnnotation'
         'New-KubeNamespace'
         'Set-KubeImage'
+        'Get-KubeLog'
+        'Watch-KubeResource'
+        'Watch-KubeEvent'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(

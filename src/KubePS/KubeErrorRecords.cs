@@ -36,6 +36,11 @@ public static class KubeErrorRecords
         KubeErrorKind.KubeWaitFailed => ErrorCategory.InvalidResult,
         KubeErrorKind.KubeJsonPathInvalid => ErrorCategory.ParserError,
         KubeErrorKind.KubeWaitInvalidArgument => ErrorCategory.InvalidArgument,
+        KubeErrorKind.KubeLogContainerNotFound => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubeLogNoPreviousContainer => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubeLogMaxStreamsExceeded => ErrorCategory.LimitsExceeded,
+        KubeErrorKind.KubeLogStreamFailed => ErrorCategory.ReadError,
+        KubeErrorKind.KubeWatchFailed => ErrorCategory.ResourceUnavailable,
         _ => ErrorCategory.NotSpecified,
     };
 

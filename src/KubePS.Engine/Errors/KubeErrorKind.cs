@@ -66,4 +66,15 @@ public enum KubeErrorKind
     KubeJsonPathInvalid,
     /// <summary>A wait was asked for with arguments that cannot work (a negative timeout, an unknown -For condition, no targets).</summary>
     KubeWaitInvalidArgument,
+
+    /// <summary>A pod has no container matching -Container.</summary>
+    KubeLogContainerNotFound,
+    /// <summary>-Previous was asked for a container that has not restarted (no previous terminated instance).</summary>
+    KubeLogNoPreviousContainer,
+    /// <summary>More log streams matched than -MaxStreams allows; the extra ones wait for a free slot.</summary>
+    KubeLogMaxStreamsExceeded,
+    /// <summary>A log stream failed for good (the pod went away mid-read, or reconnecting kept failing).</summary>
+    KubeLogStreamFailed,
+    /// <summary>A watch stopped for a reason that retrying cannot fix (401, 403 on list, an unknown resource).</summary>
+    KubeWatchFailed,
 }

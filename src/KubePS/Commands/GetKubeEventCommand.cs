@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using k8s;
 using k8s.Models;
+using KubePS.Engine.Discovery;
 
 namespace KubePS.Commands;
 
@@ -25,9 +26,10 @@ public sealed class GetKubeEventCommand : KubeTypedGetCmdlet
     [SupportsWildcards]
     public string[]? Reason { get; set; }
 
-    /// <summary>Only events seen within this time (for example 00:10:00, or a TimeSpan).</summary>
+    /// <summary>Only events seen within this time: a TimeSpan (00:10:00) or a duration such as 10m, 1h, 90s.</summary>
     [Parameter]
-    public TimeSpan? Since { get; set; }
+    [ValidateNotNull]
+    public object? Since { get; set; }
 
     protected override string ResourceKind => "events";
 
@@ -35,29 +37,60 @@ public sealed class GetKubeEventCommand : KubeTypedGetCmdlet
 
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
+        var filter = EventFilter.Create(For, Type, Reason, WatchChanges.ToDuration(Since, "Since"), out var forNamespace);
+        if (forNamespace is not null)
+        {
+            Namespace = forNamespace;
+        }
+        var events = new List<Corev1Event>();
+        bool Keep(object o)
+        {
+            if (o is Corev1Event e && filter(e))
+            {
+                events.Add(e);
+            }
+            return false; // emitted below, sorted
+        }
+        await FindAndEmitAsync(ResourceKind, ResourceApiVersion, cancellationToken, filter: Keep, builtin: true).ConfigureAwait(false);
+        foreach (var e in events.OrderBy(e => EventFilter.LastSeen(e) ?? DateTime.MinValue))
+        {
+            Emit(Output.KubeObjects.ToPipeline(e));
+        }
+    }
+}
+
+/// <summary>The event filters shared by Get-KubeEvent and Watch-KubeEvent.</summary>
+internal static class EventFilter
+{
+    public static DateTime? LastSeen(Corev1Event e) => e.LastTimestamp ?? e.EventTime ?? e.Metadata?.CreationTimestamp;
+
+    public static Func<Corev1Event, bool> Create(PSObject? forObject, string? type, string[]? reason, TimeSpan? since, out string? forNamespace)
+    {
         string? forKind = null, forName = null, forUid = null;
-        if (For?.BaseObject is IKubernetesObject<V1ObjectMeta> target)
+        forNamespace = null;
+        if (forObject?.BaseObject is IKubernetesObject<V1ObjectMeta> target)
         {
             forKind = target.Kind;
             forName = target.Metadata?.Name;
             forUid = target.Metadata?.Uid;
-            Namespace = target.Metadata?.NamespaceProperty ?? Namespace;
+            forNamespace = target.Metadata?.NamespaceProperty;
         }
-        var reasons = Reason?.Select(r => WildcardPattern.Get(r, WildcardOptions.IgnoreCase)).ToList();
-        var since = Since is null ? (DateTime?)null : DateTime.UtcNow - Since.Value;
-        var events = new List<Corev1Event>();
-        bool Keep(object o)
+        else if (forObject is not null)
         {
-            if (o is not Corev1Event e)
-            {
-                return false;
-            }
-            if (forName is not null && (e.InvolvedObject?.Name != forName || (forKind is not null && e.InvolvedObject?.Kind != forKind)
+            forKind = Output.KubeObjectProperties.GetKind(forObject);
+            forName = Output.KubeObjectProperties.GetName(forObject) ?? forObject.BaseObject?.ToString();
+            forNamespace = Output.KubeObjectProperties.GetNamespace(forObject);
+        }
+        var reasons = reason?.Select(r => WildcardPattern.Get(r, WildcardOptions.IgnoreCase)).ToList();
+        var after = since is null ? (DateTime?)null : DateTime.UtcNow - since.Value;
+        return e =>
+        {
+            if (forName is not null && (e.InvolvedObject?.Name != forName || (!string.IsNullOrEmpty(forKind) && e.InvolvedObject?.Kind != forKind)
                 || (forUid is not null && e.InvolvedObject?.Uid is string uid && uid.Length > 0 && uid != forUid)))
             {
                 return false;
             }
-            if (Type is not null && !string.Equals(e.Type, Type, StringComparison.OrdinalIgnoreCase))
+            if (type is not null && !string.Equals(e.Type, type, StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }
@@ -65,19 +98,7 @@ public sealed class GetKubeEventCommand : KubeTypedGetCmdlet
             {
                 return false;
             }
-            if (since is not null && LastSeen(e) is DateTime t && t.ToUniversalTime() < since)
-            {
-                return false;
-            }
-            events.Add(e);
-            return false; // emitted below, sorted
-        }
-        await FindAndEmitAsync(ResourceKind, ResourceApiVersion, cancellationToken, filter: Keep, builtin: true).ConfigureAwait(false);
-        foreach (var e in events.OrderBy(e => LastSeen(e) ?? DateTime.MinValue))
-        {
-            Emit(Output.KubeObjects.ToPipeline(e));
-        }
+            return after is null || LastSeen(e) is not DateTime t || t.ToUniversalTime() >= after;
+        };
     }
-
-    private static DateTime? LastSeen(Corev1Event e) => e.LastTimestamp ?? e.EventTime ?? e.Metadata?.CreationTimestamp;
 }
