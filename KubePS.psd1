@@ -51,6 +51,9 @@
         'Get-KubeLog'
         'Watch-KubeResource'
         'Watch-KubeEvent'
+        'Invoke-KubeDeploy'
+        'Get-KubeDeployPlan'
+        'Remove-KubeDeploy'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(

@@ -41,6 +41,14 @@ public static class KubeErrorRecords
         KubeErrorKind.KubeLogMaxStreamsExceeded => ErrorCategory.LimitsExceeded,
         KubeErrorKind.KubeLogStreamFailed => ErrorCategory.ReadError,
         KubeErrorKind.KubeWatchFailed => ErrorCategory.ResourceUnavailable,
+        KubeErrorKind.KubeDeployCycle => ErrorCategory.InvalidData,
+        KubeErrorKind.KubeDeployDanglingReference => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubeDeployValidationFailed => ErrorCategory.InvalidData,
+        KubeErrorKind.KubeDeployNodeFailed => ErrorCategory.InvalidResult,
+        KubeErrorKind.KubeDeployTimeout => ErrorCategory.OperationTimeout,
+        KubeErrorKind.KubeDeployApplicationInvalid => ErrorCategory.InvalidData,
+        KubeErrorKind.KubeDeployDenied => ErrorCategory.SecurityError,
+        KubeErrorKind.KubeDeployInventoryNotFound => ErrorCategory.ObjectNotFound,
         _ => ErrorCategory.NotSpecified,
     };
 

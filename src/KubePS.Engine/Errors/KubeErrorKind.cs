@@ -77,4 +77,21 @@ public enum KubeErrorKind
     KubeLogStreamFailed,
     /// <summary>A watch stopped for a reason that retrying cannot fix (401, 403 on list, an unknown resource).</summary>
     KubeWatchFailed,
+
+    /// <summary>The deploy's dependency graph has a cycle (the message names the path).</summary>
+    KubeDeployCycle,
+    /// <summary>An object refers to (or depends on) an object that is neither in the application nor in the cluster.</summary>
+    KubeDeployDanglingReference,
+    /// <summary>The deploy's plan has problems (invalid documents, cycles, dangling references, dry-run failures): nothing was applied.</summary>
+    KubeDeployValidationFailed,
+    /// <summary>A node of the deploy failed to apply or to become ready; its dependents were skipped.</summary>
+    KubeDeployNodeFailed,
+    /// <summary>The deploy did not finish before -Timeout.</summary>
+    KubeDeployTimeout,
+    /// <summary>The application file (kubeps.yaml) or the application name is invalid.</summary>
+    KubeDeployApplicationInvalid,
+    /// <summary>A pre-write hook (policy) denied an object of the deploy.</summary>
+    KubeDeployDenied,
+    /// <summary>No inventory of the application was found (Remove-KubeDeploy).</summary>
+    KubeDeployInventoryNotFound,
 }

@@ -1,0 +1,115 @@
+using System.Management.Automation;
+using KubePS.Engine.Connection;
+using KubePS.Engine.Deploy;
+using KubePS.Engine.Errors;
+
+namespace KubePS.Commands;
+
+/// <summary>Base of Invoke-KubeDeploy and Get-KubeDeployPlan: input (paths, kubeps.yaml, piped objects) and planning.</summary>
+public abstract class KubeDeployCmdlet : KubeChangeCmdlet
+{
+    protected const string PathSet = "Path";
+    protected const string ObjectSet = "InputObject";
+    private readonly KubeManifestInput _input = new();
+    private readonly List<string> _paths = new();
+
+    /// <summary>An application directory (with or without kubeps.yaml), the kubeps.yaml file, manifest files or globs.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [Alias("Filename", "f")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Objects to deploy: typed models, PSObjects, hashtables, YAML text, or files.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
+    public object[] InputObject { get; set; } = Array.Empty<object>();
+
+    /// <summary>The application name: labels every object (kubeps.io/application) and names the inventory. Default: kubeps.yaml's name, else the directory name.</summary>
+    [Parameter]
+    [Alias("Application")]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Namespace of the inventory ConfigMap (default: kubeps.yaml's inventoryNamespace, else the namespace most objects live in).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? InventoryNamespace { get; set; }
+
+    /// <summary>The field manager (default kubeps).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string FieldManager { get; set; } = "kubeps";
+
+    /// <summary>Takes ownership of fields another field manager owns.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc />
+    protected override void PrepareProcessRecord()
+    {
+        base.PrepareProcessRecord();
+        if (ParameterSetName == PathSet)
+        {
+            foreach (var p in Path)
+            {
+                _paths.Add(ResolvePath(p));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        if (ParameterSetName == ObjectSet)
+        {
+            _input.AddObjects(InputObject);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reads the input and plans (validating everything; nothing is written). Problems are in the plan.</summary>
+    protected async Task<(KubeConnection Connection, DeployPlan Plan)> PlanAsync(bool computeDiff, bool planOnly, CancellationToken cancellationToken)
+    {
+        var (app, sources) = DeployCommandSupport.Resolve(_paths, _input.Documents, Name);
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var request = new DeployRequest
+        {
+            Application = app,
+            Sources = sources,
+            DefaultNamespace = EffectiveNamespace,
+            InventoryNamespace = InventoryNamespace,
+            ComputeDiff = computeDiff,
+            PlanOnly = planOnly,
+            FieldManager = FieldManager,
+            Force = Force.IsPresent,
+            ContextName = connection.ContextName,
+            Server = connection.Server,
+        };
+        var plan = await connection.CallAsync((c, ct) => DeployPlanner.PlanAsync(c, request, ct), cancellationToken).ConfigureAwait(false);
+        foreach (var e in _input.Errors)
+        {
+            plan.Problems.Insert(0, new DeployProblem(e, null));
+        }
+        foreach (var v in plan.Verdicts.Where(v => v.Severity is DeployVerdictSeverity.Warn))
+        {
+            EmitWarning($"{(v.Target is null ? "" : v.Target + ": ")}{v.Hook}/{v.Rule}: {v.Message}");
+        }
+        return (connection, plan);
+    }
+
+    /// <summary>Writes each problem as a non-terminating error; returns the terminating KubeDeployValidationFailed to throw.</summary>
+    protected KubeException ReportProblems(DeployPlan plan)
+    {
+        foreach (var p in plan.Problems)
+        {
+            EmitError(p.Error, p.Error.Target ?? p.Document?.ToString());
+        }
+        var kinds = plan.Problems.GroupBy(p => p.Error.Kind).Select(g => $"{g.Count()} {g.Key}");
+        return new KubeException(KubeErrorKind.KubeDeployValidationFailed,
+            $"The deploy of {plan.Application.Name} is not valid ({string.Join(", ", kinds)}); nothing was applied. First: {plan.Problems[0].Error.Message}")
+        {
+            Target = plan.Application.Name,
+            RecommendedAction = "Fix the problems reported above; Get-KubeDeployPlan shows the plan.",
+        };
+    }
+}
