@@ -36,7 +36,7 @@ public sealed class KubectlTests(ClusterFixture f)
         {
             ["pods"] = (["NAME", "READY", "STATUS", "RESTARTS", "AGE"], "pod-a"),
             ["services"] = (["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], "svc-a"),
-            ["endpoints"] = (["NAME", "ENDPOINTS", "AGE"], "svc-a"),
+            ["endpoints"] = (["NAME", "ENDPOINTS", "AGE"], "ext-a"),
             ["configmaps"] = (["NAME", "DATA", "AGE"], "cm-a"),
             ["secrets"] = (["NAME", "TYPE", "DATA", "AGE"], "sec-a"),
             ["serviceaccounts"] = (["NAME", "SECRETS", "AGE"], "sa-a"),
@@ -65,7 +65,8 @@ public sealed class KubectlTests(ClusterFixture f)
         Assert.Matches(@"sts-a\s+\d/2", MustOk(f, "get", "sts", "-n", ns));
         Assert.Matches(@"cj-a\s+0 2 \* \* \*\s+False\s+0\s+<none>", MustOk(f, "get", "cj", "-n", ns));
         Assert.Matches(@"ing-a\s+<none>\s+web\.example\.com\s+80", MustOk(f, "get", "ing", "-n", ns));
-        // the endpoints controller replaces the hand-written addresses with pod-a's once it is ready
+        // hand-written Endpoints (no service) are kept; svc-a's are the endpoints controller's (pod-a once ready)
+        Assert.Matches(@"ext-a\s+10\.244\.1\.5:8080", MustOk(f, "get", "ep", "-n", ns));
         Assert.Matches(@"svc-a\s+(10\.244\.\d+\.\d+:8080|<none>)", MustOk(f, "get", "ep", "-n", ns));
         Assert.Contains(ns, MustOk(f, "get", "ns"));
         MustOk(f, "get", "crd");

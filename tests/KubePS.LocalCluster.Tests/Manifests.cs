@@ -47,7 +47,7 @@ public static class Manifests
         ---
         apiVersion: v1
         kind: Endpoints
-        metadata: {"{"}name: svc-a, namespace: {ns}{"}"}
+        metadata: {"{"}name: ext-a, namespace: {ns}{"}"}
         subsets:
         - addresses: [{"{"}ip: 10.244.1.5{"}"}]
           ports: [{"{"}port: 8080{"}"}]

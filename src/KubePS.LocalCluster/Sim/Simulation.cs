@@ -108,11 +108,16 @@ public sealed partial class Simulation : IDisposable
         {
             try
             {
-                var n = 0;
-                while (n++ < 5000 && reader.TryRead(out var ev)) OnEvent(ev);
+                // Drain every pending change first so the indexes are current before any reconcile.
+                while (reader.TryRead(out var ev)) OnEvent(ev);
                 while (_posted.Reader.TryRead(out var a)) a();
                 var now = DateTime.UtcNow.Ticks;
-                while (_timers.TryPeek(out _, out var p) && p.Item1 <= now) _timers.Dequeue()();
+                while (_timers.TryPeek(out _, out var p) && p.Item1 <= now)
+                {
+                    var action = _timers.Dequeue();
+                    try { action(); }
+                    catch (Exception e) when (e is not OperationCanceledException) { Console.Error.WriteLine("kubeps-sim: timer: " + e); }
+                }
                 var budget = 2000;
                 while (budget-- > 0 && _dirty.Count > 0)
                 {
@@ -158,6 +163,11 @@ public sealed partial class Simulation : IDisposable
         catch (StoreException e) when (e.Code is 404 or 409)
         {
             AfterReconcile(50, key); // raced with a client write: try again shortly
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"kubeps-sim: reconcile {key}: {e}");
+            AfterReconcile(1000, key);
         }
     }
 
@@ -330,10 +340,18 @@ public sealed partial class Simulation : IDisposable
     /// <summary>Replace status of the current object if it changed. Returns the stored object.</summary>
     internal StoredObject WriteStatus(StoredObject cur, JsonObject status)
     {
-        if (JsonNode.DeepEquals(cur.Object["status"], status)) return cur;
-        var o = cur.CloneObject();
-        o["status"] = status;
-        return Store.Update(cur.Type, o, cur.ResourceVersion);
+        for (var attempt = 0; ; attempt++)
+        {
+            if (JsonNode.DeepEquals(cur.Object["status"], status)) return cur;
+            var o = cur.CloneObject();
+            o["status"] = status.DeepClone();
+            try { return Store.Update(cur.Type, o, cur.ResourceVersion); }
+            catch (StoreException e) when (e.Code == 409 && attempt < 3)
+            {
+                cur = Store.Get(cur.Type, cur.Namespace, cur.Name);
+                if (cur is null) return null;
+            }
+        }
     }
 
     internal void TryDelete(ResourceType t, string ns, string name)
