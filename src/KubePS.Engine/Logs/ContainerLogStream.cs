@@ -274,7 +274,7 @@ internal sealed class ContainerLogStream
         // wait for the pod to change, but look again now and then in case a change was missed
         try
         {
-            await changed.WaitAsync(request.MaxBackoff, ct).ConfigureAwait(false);
+            await changed.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(2000, request.MaxBackoff.TotalMilliseconds)), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
