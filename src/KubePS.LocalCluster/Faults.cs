@@ -49,11 +49,18 @@ public sealed class Faults
     public void Set(FaultSettings s) { lock (_gate) _s = s; }
     public void Seed(int seed) { lock (_gate) _rng = new Random(seed); }
 
-    private static string Verb(HttpContext ctx)
+    /// <summary>GET, LIST, WATCH (GET with watch=true), POST, PUT, PATCH, DELETE (DELETECOLLECTION counts as DELETE).</summary>
+    internal static string Verb(HttpContext ctx)
     {
         var m = ctx.Request.Method;
-        if (m == "GET") return ctx.Request.Query["watch"].ToString() is "true" or "1" ? "WATCH" : "GET";
-        return m;
+        if (m != "GET") return m;
+        if (ctx.Request.Query["watch"].ToString() is "true" or "1") return "WATCH";
+        var segs = (ctx.Request.Path.Value ?? "").Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var skip = segs.Length > 0 && segs[0] == "api" ? 2 : segs.Length > 0 && segs[0] == "apis" ? 3 : -1;
+        if (skip < 0 || segs.Length <= skip) return "GET";
+        var rest = segs[skip..];
+        if (rest[0] == "namespaces" && rest.Length >= 3) rest = rest[2..];
+        return rest.Length == 1 ? "LIST" : "GET";
     }
 
     /// <summary>Applies latency and decides whether to fail this request. Returns the status code to answer with, or 0.</summary>
@@ -65,8 +72,7 @@ public sealed class Faults
         {
             s = _s;
             if (!string.IsNullOrEmpty(s.PathPrefix) && !path.StartsWith(s.PathPrefix, StringComparison.Ordinal)) return 0;
-            if (s.Verbs is { Length: > 0 } && !s.Verbs.Contains(Verb(ctx), StringComparer.OrdinalIgnoreCase) &&
-                !(Verb(ctx) == "GET" && s.Verbs.Contains("LIST", StringComparer.OrdinalIgnoreCase))) return 0;
+            if (s.Verbs is { Length: > 0 } && !s.Verbs.Contains(Verb(ctx), StringComparer.OrdinalIgnoreCase)) return 0;
             var codes = s.ErrorCodes is { Length: > 0 } ? s.ErrorCodes : [500];
             if (s.FailNext > 0) { s.FailNext--; code = codes[_rng.Next(codes.Length)]; }
             else if (s.ErrorRate > 0 && _rng.NextDouble() < s.ErrorRate) code = codes[_rng.Next(codes.Length)];

@@ -68,7 +68,13 @@ public sealed class FaultTests(ClusterFixture f)
             Assert.NotEqual(0, k.ExitCode);
             Assert.Contains("injected by kubeps-local", k.Stderr);
 
-            await SetFaults(c, """{"errorRate":0,"latencyMs":300}""");
+            // verbs: only LIST is failed; a GET of one object and a POST pass
+            await SetFaults(c, """{"errorRate":1.0,"errorCodes":[503],"verbs":["LIST"]}""");
+            Assert.Equal((HttpStatusCode)503, (await c.GetAsync($"/api/v1/namespaces/{ns}/configmaps")).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await c.PostAsync($"/api/v1/namespaces/{ns}/configmaps", Json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"v1\"}}"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await c.GetAsync($"/api/v1/namespaces/{ns}/configmaps/v1")).StatusCode);
+
+            await SetFaults(c, """{"errorRate":0,"verbs":[],"latencyMs":300}""");
             var sw = Stopwatch.StartNew();
             Assert.Equal(HttpStatusCode.OK, (await c.GetAsync($"/api/v1/namespaces/{ns}/configmaps")).StatusCode);
             Assert.True(sw.ElapsedMilliseconds >= 290, $"{sw.ElapsedMilliseconds} ms");
