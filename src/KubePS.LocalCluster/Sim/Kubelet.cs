@@ -70,7 +70,7 @@ public sealed partial class Simulation
             var st0 = (JsonObject)(pod.Object["status"]?.DeepClone() ?? new JsonObject());
             st0["phase"] = "Pending";
             st0["conditions"] = new JsonArray(Cond("PodScheduled", "False", "Unschedulable", "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.", Now(), st0["conditions"] as JsonArray));
-            WriteStatus(pod, st0);
+            if (ReferenceEquals(WriteStatus(pod, st0), pod)) return; // unchanged: already reported
             Record(pod, "Warning", "FailedScheduling", "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.", "default-scheduler");
             return;
         }
