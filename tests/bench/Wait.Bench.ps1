@@ -1,7 +1,7 @@
-# Wait benchmarks (issue 7): latency from the moment pods' Ready condition is written (a status patch by the bench
-# itself) to the waiter returning: Wait-KubeResource vs kubectl wait --for=condition=Ready vs polling every 2 s,
-# for one pod and for 100 pods waited on at once. The cluster runs without controllers, so nothing but the bench
-# changes the pods' status. Timestamps are Stopwatch (CLOCK_MONOTONIC) readings, comparable across processes.
+# Wait benchmarks (issue 7): latency from the moment readiness is written (a status patch by the bench itself) to
+# the waiter returning: Wait-KubeResource vs kubectl wait vs polling every 2 s, for one pod (condition Ready) and for
+# 100 deployments waited on at once (condition Available; Wait-KubeResource's rollout rule). The cluster runs without controllers, so nothing but the bench
+# changes the objects' status. Timestamps are Stopwatch (CLOCK_MONOTONIC) readings, comparable across processes.
 . (Join-Path $PSScriptRoot 'BenchHelpers.ps1')
 $BenchClusterArguments = @('--no-controllers')
 
@@ -33,14 +33,24 @@ function Send-All([string] $method, [string[]] $paths, [string[]] $bodies, [stri
     $bad = @($tasks | Where-Object { -not $_.Result.IsSuccessStatusCode })
     if ($bad.Count) { throw "$($bad.Count) requests failed: $($bad[0].Result.StatusCode) $($bad[0].Result.Content.ReadAsStringAsync().Result)" }
 }
-function New-Pods([string] $ns, [string[]] $names, [string] $run) {
-    Send-All POST @($names | ForEach-Object { "/api/v1/namespaces/$ns/pods" }) @($names | ForEach-Object {
-        "{""apiVersion"":""v1"",""kind"":""Pod"",""metadata"":{""name"":""$_"",""namespace"":""$ns"",""labels"":{""run"":""$run""}},""spec"":{""containers"":[{""name"":""app"",""image"":""registry.k8s.io/pause:3.9""}]}}" }) 'application/json'
+function Get-Paths([string] $kind, [string] $ns, [string[]] $names, [string] $suffix = '') {
+    $base = if ($kind -eq 'Pod') { "/api/v1/namespaces/$ns/pods" } else { "/apis/apps/v1/namespaces/$ns/deployments" }
+    $names | ForEach-Object { if ($suffix -eq 'create') { $base } else { "$base/$_$suffix" } }
 }
-function Set-Ready([string] $ns, [string[]] $names) {
-    # Returns the timestamp at which the last Ready write was acknowledged by the server.
-    Send-All PATCH @($names | ForEach-Object { "/api/v1/namespaces/$ns/pods/$_/status" }) @($names | ForEach-Object {
-        '{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}' }) 'application/merge-patch+json'
+function New-Objects([string] $kind, [string] $ns, [string[]] $names, [string] $run) {
+    Send-All POST @(Get-Paths $kind $ns $names 'create') @($names | ForEach-Object {
+        if ($kind -eq 'Pod') {
+            "{""apiVersion"":""v1"",""kind"":""Pod"",""metadata"":{""name"":""$_"",""namespace"":""$ns"",""labels"":{""run"":""$run""}},""spec"":{""containers"":[{""name"":""app"",""image"":""registry.k8s.io/pause:3.9""}]}}"
+        }
+        else {
+            "{""apiVersion"":""apps/v1"",""kind"":""Deployment"",""metadata"":{""name"":""$_"",""namespace"":""$ns"",""labels"":{""run"":""$run""}},""spec"":{""replicas"":1,""selector"":{""matchLabels"":{""app"":""$_""}},""template"":{""metadata"":{""labels"":{""app"":""$_""}},""spec"":{""containers"":[{""name"":""app"",""image"":""registry.k8s.io/pause:3.9""}]}}}}"
+        } }) 'application/json'
+}
+function Set-Ready([string] $kind, [string] $ns, [string[]] $names) {
+    # Writes what the kubelet / deployment controller would: returns the timestamp at which the last write was acknowledged.
+    $body = if ($kind -eq 'Pod') { '{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}' }
+            else { '{"status":{"observedGeneration":1,"replicas":1,"updatedReplicas":1,"readyReplicas":1,"availableReplicas":1,"conditions":[{"type":"Available","status":"True","reason":"MinimumReplicasAvailable"},{"type":"Progressing","status":"True","reason":"NewReplicaSetAvailable"}]}}' }
+    Send-All PATCH @(Get-Paths $kind $ns $names '/status') @($names | ForEach-Object { $body }) 'application/merge-patch+json'
     [Diagnostics.Stopwatch]::GetTimestamp()
 }
 
@@ -51,38 +61,39 @@ $iss.ImportPSModule($env:BENCH_MODULE)
 $rs = [runspacefactory]::CreateRunspace($iss); $rs.Open()
 $seq = 0
 
-function Measure-KubePS([int] $count) {
+function Measure-KubePS([string] $kind, [int] $count) {
     $script:seq++
     $names = 1..$count | ForEach-Object { "k$($script:seq)-$_" }
-    New-Pods $ns $names "k$($script:seq)"
+    New-Objects $kind $ns $names "k$($script:seq)"
     $ps = [powershell]::Create(); $ps.Runspace = $rs
-    $null = $ps.AddScript({ param($kc, $ns, $names)
-        $r = Wait-KubeResource -Kind Pod -Name $names -Namespace $ns -Kubeconfig $kc -Timeout 60
+    $null = $ps.AddScript({ param($kc, $ns, $names, $kind)
+        $r = Wait-KubeResource -Kind $kind -Name $names -Namespace $ns -Kubeconfig $kc -Timeout 60
         $t = [Diagnostics.Stopwatch]::GetTimestamp()
         [pscustomobject]@{ T = $t; Ok = @($r | Where-Object Outcome -eq 'Satisfied').Count; Requests = $r[0].Requests; Watches = $r[0].WatchesOpened }
-    }).AddArgument($kc).AddArgument($ns).AddArgument($names)
+    }).AddArgument($kc).AddArgument($ns).AddArgument($names).AddArgument($kind)
     $handle = $ps.BeginInvoke()
     Start-Sleep -Milliseconds 1000
-    if ($handle.IsCompleted) { throw "the wait returned before the pods were ready: $($ps.Streams.Error)" }
-    $t0 = Set-Ready $ns $names
+    if ($handle.IsCompleted) { throw "the wait returned before the objects were ready: $($ps.Streams.Error)" }
+    $t0 = Set-Ready $kind $ns $names
     $out = $ps.EndInvoke($handle)[0]
+    if ($out.Ok -ne $count) { throw "KubePS: $($out.Ok) of $count satisfied: $($ps.Streams.Error | Select-Object -First 1)" }
     $ps.Dispose()
-    if ($out.Ok -ne $count) { throw "KubePS: $($out.Ok) of $count satisfied" }
     [pscustomobject]@{ Ms = (Ms $t0 $out.T); Requests = $out.Requests; Watches = $out.Watches }
 }
 
-function Measure-Kubectl([int] $count) {
+function Measure-Kubectl([string] $kind, [int] $count) {
     $script:seq++
     $names = 1..$count | ForEach-Object { "c$($script:seq)-$_" }
-    New-Pods $ns $names "c$($script:seq)"
+    New-Objects $kind $ns $names "c$($script:seq)"
+    $condition = if ($kind -eq 'Pod') { 'Ready' } else { 'Available' }
     $psi = [Diagnostics.ProcessStartInfo]::new('kubectl')
-    foreach ($a in @('--kubeconfig', $kc, '-n', $ns, 'wait', '--for=condition=Ready', '--timeout=60s', '-v=6') + @($names | ForEach-Object { "pod/$_" })) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @('--kubeconfig', $kc, '-n', $ns, 'wait', "--for=condition=$condition", '--timeout=60s', '-v=6') + @($names | ForEach-Object { "$($kind.ToLowerInvariant())/$_" })) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
     $p = [Diagnostics.Process]::Start($psi)
     $errTask = $p.StandardError.ReadToEndAsync(); $outTask = $p.StandardOutput.ReadToEndAsync()
     Start-Sleep -Milliseconds 1500
-    if ($p.HasExited) { throw "kubectl wait returned before the pods were ready: $($errTask.Result)" }
-    $t0 = Set-Ready $ns $names
+    if ($p.HasExited) { throw "kubectl wait returned before the objects were ready: $($errTask.Result)" }
+    $t0 = Set-Ready $kind $ns $names
     $p.WaitForExit()
     $t1 = [Diagnostics.Stopwatch]::GetTimestamp()
     if ($p.ExitCode -ne 0) { throw "kubectl wait failed: $($errTask.Result)" }
@@ -93,37 +104,38 @@ function Measure-Kubectl([int] $count) {
     [pscustomobject]@{ Ms = (Ms $t0 $t1); Requests = $requests; Watches = $watches }
 }
 
-function Measure-Polling([int] $count) {
+function Measure-Polling([string] $kind, [int] $count) {
     $script:seq++
     $run = "p$($script:seq)"
     $names = 1..$count | ForEach-Object { "$run-$_" }
-    New-Pods $ns $names $run
+    New-Objects $kind $ns $names $run
     $ps = [powershell]::Create(); $ps.Runspace = $rs
-    $null = $ps.AddScript({ param($kc, $ns, $run, $count)
+    $null = $ps.AddScript({ param($kc, $ns, $run, $count, $kind)
         $polls = 0
+        $type = if ($kind -eq 'Pod') { 'Ready' } else { 'Available' }
         while ($true) {
             $polls++
-            $ready = @(Get-KubePod -Namespace $ns -Selector "run=$run" -Kubeconfig $kc | Where-Object { ($_.Status.Conditions | Where-Object Type -eq 'Ready').Status -eq 'True' }).Count
+            $ready = @(Get-KubeResource -Kind $kind -Namespace $ns -Selector "run=$run" -Kubeconfig $kc | Where-Object { ($_.Status.Conditions | Where-Object Type -eq $type).Status -eq 'True' }).Count
             if ($ready -eq $count) { break }
             Start-Sleep -Seconds 2
         }
         [pscustomobject]@{ T = [Diagnostics.Stopwatch]::GetTimestamp(); Polls = $polls }
-    }).AddArgument($kc).AddArgument($ns).AddArgument($run).AddArgument($count)
+    }).AddArgument($kc).AddArgument($ns).AddArgument($run).AddArgument($count).AddArgument($kind)
     $handle = $ps.BeginInvoke()
     # Write Ready at a random point of the 2 s polling period, as happens in real life.
     Start-Sleep -Milliseconds (1000 + (Get-Random -Maximum 2000))
-    $t0 = Set-Ready $ns $names
+    $t0 = Set-Ready $kind $ns $names
     $out = $ps.EndInvoke($handle)[0]
     $ps.Dispose()
     [pscustomobject]@{ Ms = (Ms $t0 $out.T); Requests = $out.Polls; Watches = 0 }
 }
 
-$null = Measure-KubePS 1   # warm-up: discovery and the connection, as in any session that has already run a cmdlet
+$null = Measure-KubePS Pod 1   # warm-up: discovery and the connection, as in any session that has already run a cmdlet
 $result = @{}
-foreach ($case in @(@{ Name = 'One'; Count = 1; Runs = [int]$env:BENCH_RUNS }, @{ Name = 'Many'; Count = 100; Runs = [int]$env:BENCH_MANY_RUNS })) {
+foreach ($case in @(@{ Name = 'One'; Kind = 'Pod'; Count = 1; Runs = [int]$env:BENCH_RUNS }, @{ Name = 'Many'; Kind = 'Deployment'; Count = 100; Runs = [int]$env:BENCH_MANY_RUNS })) {
     $k = @(); $c = @(); $p = @()
-    foreach ($i in 1..$case.Runs) { $k += Measure-KubePS $case.Count; $c += Measure-Kubectl $case.Count }
-    foreach ($i in 1..([Math]::Min(3, $case.Runs))) { $p += Measure-Polling $case.Count }
+    foreach ($i in 1..$case.Runs) { $k += Measure-KubePS $case.Kind $case.Count; $c += Measure-Kubectl $case.Kind $case.Count }
+    foreach ($i in 1..([Math]::Min(3, $case.Runs))) { $p += Measure-Polling $case.Kind $case.Count }
     $result[$case.Name] = [pscustomobject]@{
         KubePS = (Median $k.Ms); Kubectl = (Median $c.Ms); Polling = (Median $p.Ms)
         KubePSAll = ($k.Ms | ForEach-Object { '{0:N1}' -f $_ }) -join ' '; KubectlAll = ($c.Ms | ForEach-Object { '{0:N1}' -f $_ }) -join ' '
@@ -134,14 +146,15 @@ $rs.Close()
 $result | ConvertTo-Json -Compress -Depth 4
 '@
     $r = Invoke-BenchChild -Script $child -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig; BENCH_RUNS = "$Runs"; BENCH_MANY_RUNS = "$ManyRuns" }
-    foreach ($case in @(@{ Key = 'One'; Label = 'one pod'; Runs = $Runs }, @{ Key = 'Many'; Label = '100 pods at once'; Runs = $ManyRuns })) {
+    foreach ($case in @(@{ Key = 'One'; Label = 'Wait for one pod to be Ready: its Ready status write to the waiter returning (Wait-KubeResource vs kubectl wait --for=condition=Ready)'; Runs = $Runs },
+                        @{ Key = 'Many'; Label = 'Wait for 100 deployments at once: the last rolled-out status write to the waiter returning (Wait-KubeResource vs kubectl wait --for=condition=Available)'; Runs = $ManyRuns })) {
         $x = $r.($case.Key)
         [pscustomobject]@{
-            Benchmark = "Wait for $($case.Label) to be Ready: last Ready status write to the waiter returning (Wait-KubeResource vs kubectl wait --for=condition=Ready)"
+            Benchmark = $case.Label
             KubePS    = Format-BenchMs $x.KubePS
             Kubectl   = Format-BenchMs $x.Kubectl
             Ratio     = '{0:N1}x' -f ($x.Kubectl / $x.KubePS)
-            Notes     = "medians of $($case.Runs) runs (KubePS: $($x.KubePSAll) ms; kubectl: $($x.KubectlAll) ms); polling every 2 s (Get-KubePod list per poll): $(Format-BenchMs $x.Polling), $('{0:N0}' -f ($x.Polling / $x.KubePS))x slower than KubePS, $($x.PRequests) requests; API requests / watches opened: KubePS $($x.KRequests) / $($x.KWatches), kubectl $($x.CRequests) / $($x.CWatches) (kubectl counted from its -v=6 log; discovery excluded on both sides). A negative single run means the watch event arrived before the PATCH response. Local simulated API server on 127.0.0.1, so network latency is ~0; kubectl wait checks its targets one after another under client-go's default rate limit (5 QPS, burst 10), which is what dominates its 100-pod time"
+            Notes     = "medians of $($case.Runs) runs (KubePS: $($x.KubePSAll) ms; kubectl: $($x.KubectlAll) ms); polling every 2 s (one list per poll): $(Format-BenchMs $x.Polling), $('{0:N0}' -f ($x.Polling / $x.KubePS))x slower than KubePS, $($x.PRequests) requests; API requests / watches opened: KubePS $($x.KRequests) / $($x.KWatches), kubectl $($x.CRequests) / $($x.CWatches) (kubectl counted from its -v=6 log; discovery excluded on both sides). A negative single run means the watch event arrived before the PATCH response. Local simulated API server on 127.0.0.1, so network latency is ~0; kubectl wait checks its targets one after another under client-go's default rate limit (5 QPS, burst 10), which is what dominates its 100-pod time"
         }
     }
 }

@@ -97,7 +97,6 @@ public sealed class WaitEngine
             {
             }
         }, state), linked);
-        var pumps = new List<Task>();
         try
         {
             // Watchers: one per (resource, namespace, selector); pods per namespace for workload fail-fast.
@@ -149,21 +148,8 @@ public sealed class WaitEngine
             for (var i = 0; i < sources.Count; i++)
             {
                 var index = i;
-                var sub = sources[i].Watcher.Subscribe();
-                subscriptions.Add(sub);
-                pumps.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        await foreach (var e in sub.ReadAllAsync(linked.Token).ConfigureAwait(false))
-                        {
-                            merged.Writer.TryWrite((index, e));
-                        }
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                }));
+                // Events go straight into the engine's queue from the watcher's thread (no extra hop).
+                subscriptions.Add(sources[i].Watcher.Subscribe(e => merged.Writer.TryWrite((index, e))));
             }
 
             if (options.Timeout > TimeSpan.Zero)

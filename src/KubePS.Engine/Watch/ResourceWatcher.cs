@@ -24,8 +24,9 @@ public sealed class ResourceWatcher : IAsyncDisposable
     private readonly WatchStats stats;
     private readonly object gate = new();
     private readonly Dictionary<string, (JsonElement Object, string? Rv)> cache = new(StringComparer.Ordinal);
-    private readonly List<Channel<WatchEvent>> subscribers = new();
+    private readonly List<Action<WatchEvent>> subscribers = new();
     private readonly CancellationTokenSource stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<ChannelWriter<WatchEvent>> completions = new();
     private Task? loop;
     private string? resourceVersion;
 
@@ -77,33 +78,50 @@ public sealed class ResourceWatcher : IAsyncDisposable
     public WatchSubscription Subscribe()
     {
         var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var sink = new Action<WatchEvent>(e => channel.Writer.TryWrite(e));
+        AddSink(sink);
+        return new WatchSubscription(this, sink, channel);
+    }
+
+    /// <summary>
+    /// Like <see cref="Subscribe()"/>, but events are handed to <paramref name="sink"/> directly, in order, on the watcher's
+    /// thread and under its lock: the sink must not block (write to a channel, set a flag). Saves a thread hop.
+    /// </summary>
+    public WatchSubscription Subscribe(Action<WatchEvent> sink)
+    {
+        AddSink(sink);
+        return new WatchSubscription(this, sink, null);
+    }
+
+    private void AddSink(Action<WatchEvent> sink)
+    {
         lock (gate)
         {
             foreach (var (obj, rv) in cache.Values)
             {
-                channel.Writer.TryWrite(new WatchEvent(WatchEventType.Added, obj, Ns(obj), NameOf(obj), rv));
+                sink(new WatchEvent(WatchEventType.Added, obj, Ns(obj), NameOf(obj), rv));
             }
             if (IsSynced)
             {
-                channel.Writer.TryWrite(new WatchEvent(WatchEventType.Synced, default, null, null, resourceVersion));
+                sink(new WatchEvent(WatchEventType.Synced, default, null, null, resourceVersion));
             }
             if (Failure is not null)
             {
-                channel.Writer.TryWrite(new WatchEvent(WatchEventType.Error, default, null, null, resourceVersion) { Error = Failure });
+                sink(new WatchEvent(WatchEventType.Error, default, null, null, resourceVersion) { Error = Failure });
             }
-            subscribers.Add(channel);
+            subscribers.Add(sink);
         }
         Start();
-        return new WatchSubscription(this, channel);
     }
 
-    internal void Unsubscribe(Channel<WatchEvent> channel)
+    internal void TrackCompletion(ChannelWriter<WatchEvent> writer) => completions.Add(writer);
+
+    internal void Unsubscribe(Action<WatchEvent> sink)
     {
         lock (gate)
         {
-            subscribers.Remove(channel);
+            subscribers.Remove(sink);
         }
-        channel.Writer.TryComplete();
     }
 
     /// <summary>The cached object (namespace null for cluster scope), if present.</summary>
@@ -462,7 +480,14 @@ public sealed class ResourceWatcher : IAsyncDisposable
     {
         foreach (var s in subscribers)
         {
-            s.Writer.TryWrite(e);
+            try
+            {
+                s(e);
+            }
+            catch (Exception)
+            {
+                // A subscriber's failure must not stop the watch or the other subscribers.
+            }
         }
     }
 
@@ -505,11 +530,11 @@ public sealed class ResourceWatcher : IAsyncDisposable
         }
         lock (gate)
         {
-            foreach (var s in subscribers)
-            {
-                s.Writer.TryComplete();
-            }
             subscribers.Clear();
+        }
+        foreach (var c in completions)
+        {
+            c.TryComplete();
         }
         stop.Dispose();
     }
@@ -521,20 +546,31 @@ public sealed class ResourceWatcher : IAsyncDisposable
 public sealed class WatchSubscription : IDisposable
 {
     private readonly ResourceWatcher watcher;
-    private readonly Channel<WatchEvent> channel;
+    private readonly Action<WatchEvent> sink;
+    private readonly Channel<WatchEvent>? channel;
 
-    internal WatchSubscription(ResourceWatcher watcher, Channel<WatchEvent> channel)
+    internal WatchSubscription(ResourceWatcher watcher, Action<WatchEvent> sink, Channel<WatchEvent>? channel)
     {
         this.watcher = watcher;
+        this.sink = sink;
         this.channel = channel;
+        if (channel is not null)
+        {
+            watcher.TrackCompletion(channel.Writer);
+        }
     }
 
     public ResourceWatcher Watcher => watcher;
 
-    public ChannelReader<WatchEvent> Reader => channel.Reader;
+    /// <summary>The events (for subscriptions made without a sink).</summary>
+    public ChannelReader<WatchEvent> Reader => channel?.Reader ?? throw new InvalidOperationException("This subscription delivers to a sink.");
 
-    /// <summary>The events as an async stream.</summary>
-    public IAsyncEnumerable<WatchEvent> ReadAllAsync(CancellationToken cancellationToken) => channel.Reader.ReadAllAsync(cancellationToken);
+    /// <summary>The events as an async stream (for subscriptions made without a sink).</summary>
+    public IAsyncEnumerable<WatchEvent> ReadAllAsync(CancellationToken cancellationToken) => Reader.ReadAllAsync(cancellationToken);
 
-    public void Dispose() => watcher.Unsubscribe(channel);
+    public void Dispose()
+    {
+        watcher.Unsubscribe(sink);
+        channel?.Writer.TryComplete();
+    }
 }
