@@ -45,6 +45,12 @@ public static class DeployExecutor
         var inFlight = new List<Task>();
         var done = 0;
 
+        bool Satisfied(DeployEdge e)
+        {
+            var dep = byNode[e.Dependency];
+            return e.Gate == DeployGate.Applied ? dep.WasApplied && dep.State != DeployNodeState.Failed : dep.State == DeployNodeState.Ready;
+        }
+
         void Report(DeployNodeResult r, DeployNodeState state, string message) =>
             options.OnEvent?.Invoke(new DeployEvent(r, state, message, done, results.Count, stopwatch.Elapsed));
 
@@ -62,11 +68,6 @@ public static class DeployExecutor
             var previous = await inventory.ReadAsync(token).ConfigureAwait(false);
             inventoryWritten = await inventory.TryWriteAsync(DeployInventory.Merge(plan, previous), "deploying", token).ConfigureAwait(false);
 
-            bool Satisfied(DeployEdge e)
-            {
-                var dep = byNode[e.Dependency];
-                return e.Gate == DeployGate.Applied ? dep.WasApplied && dep.State != DeployNodeState.Failed : dep.State == DeployNodeState.Ready;
-            }
 
             void StartReady()
             {
@@ -201,7 +202,10 @@ public static class DeployExecutor
             else
             {
                 r.State = DeployNodeState.Skipped;
-                r.Reason = (r.Started is null ? "not started: " : "apply interrupted: ") + why;
+                var waiting = r.Node.DependsOn.Where(e => !Satisfied(e)).Select(e => $"{e.Dependency.Key} ({(e.Gate == DeployGate.Ready ? "not ready" : "not applied")})").ToList();
+                r.Reason = r.Started is not null ? "apply interrupted: " + why
+                    : waiting.Count > 0 ? $"not started: waiting for {string.Join(", ", waiting)} when {why}"
+                    : "not started: " + why;
             }
         }
         result.Elapsed = stopwatch.Elapsed;
