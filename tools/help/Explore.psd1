@@ -63,12 +63,12 @@
             Synopsis = 'Gets events, oldest first: about one object, of one type or reason, or recent ones.'
             Description = 'Returns Corev1Event objects sorted by when they were last seen. -For takes any kube object (from the pipeline too) and keeps the events about it; -Type, -Reason and -Since filter further. The default view prints LAST SEEN TYPE REASON OBJECT MESSAGE like kubectl events.'
             Examples = @(
-                @{ Title = 'Warnings of the last ten minutes'; Code = 'Get-KubeEvent -Namespace web -Type Warning -Since (New-TimeSpan -Minutes 10)'; Remarks = '' }
+                @{ Title = 'Warnings of the last ten minutes'; Code = 'Get-KubeEvent -Namespace web -Type Warning -Since 10m'; Remarks = '-Since takes a TimeSpan or a duration such as 10m, 1h, 90s.' }
                 @{ Title = 'Events of one pod'; Code = 'Get-KubePod web-0 -Namespace web | Get-KubeEvent'; Remarks = 'The same events kubectl describe pod shows.' }
             )
-            Parameters = @{ For = 'Only events about this object (a pod, a deployment, any kube object).'; Type = 'Only events of this type.'; Reason = 'Only events with one of these reasons (wildcards allowed): BackOff, Failed*, Scaling*.'; Since = 'Only events last seen within this time span.' }
-            Inputs = 'Any kube object'; Outputs = 'k8s.Models.Corev1Event'; Notes = ''
-            Links = @('Get-KubePod')
+            Parameters = @{ For = 'Only events about this object (a pod, a deployment, any kube object).'; Type = 'Only events of this type.'; Reason = 'Only events with one of these reasons (wildcards allowed): BackOff, Failed*, Scaling*.'; Since = 'Only events last seen within this time: a TimeSpan or a duration such as 10m, 1h30m, 90s.' }
+            Inputs = 'Any kube object'; Outputs = 'k8s.Models.Corev1Event'; Notes = 'To keep watching for new events, use Watch-KubeEvent with the same filters.'
+            Links = @('Get-KubePod', 'Watch-KubeEvent')
         }
         'Show-KubeResource' = @{
             Synopsis = 'Shows one object the way kubectl describe does: identity, spec and status, and recent events.'
