@@ -49,6 +49,12 @@ public static class KubeErrorRecords
         KubeErrorKind.KubeDeployApplicationInvalid => ErrorCategory.InvalidData,
         KubeErrorKind.KubeDeployDenied => ErrorCategory.SecurityError,
         KubeErrorKind.KubeDeployInventoryNotFound => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubePolicyInvalid => ErrorCategory.InvalidData,
+        KubeErrorKind.KubePolicyExpressionInvalid => ErrorCategory.InvalidData,
+        KubeErrorKind.KubePolicyDenied => ErrorCategory.SecurityError,
+        KubeErrorKind.KubePolicyNotFound => ErrorCategory.ObjectNotFound,
+        KubeErrorKind.KubeAuditTampered => ErrorCategory.SecurityError,
+        KubeErrorKind.KubeAuditWriteFailed => ErrorCategory.WriteError,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -94,4 +94,17 @@ public enum KubeErrorKind
     KubeDeployDenied,
     /// <summary>No inventory of the application was found (Remove-KubeDeploy).</summary>
     KubeDeployInventoryNotFound,
+
+    /// <summary>A policy file does not parse, or has an unknown rule type or field (the message names the file and line).</summary>
+    KubePolicyInvalid,
+    /// <summary>A cel rule's expression does not compile (the message names the expression and the column).</summary>
+    KubePolicyExpressionInvalid,
+    /// <summary>The policy denied the change: nothing was sent (the message names each violated rule and object).</summary>
+    KubePolicyDenied,
+    /// <summary>The policy file (-PolicyPath, $env:KUBEPS_POLICY, kubeps.yaml policy:) does not exist.</summary>
+    KubePolicyNotFound,
+    /// <summary>The audit log's hash chain is broken: a record was edited, removed or inserted (the message names the first broken record).</summary>
+    KubeAuditTampered,
+    /// <summary>The audit record could not be written (the file is locked for too long, or not writable).</summary>
+    KubeAuditWriteFailed,
 }

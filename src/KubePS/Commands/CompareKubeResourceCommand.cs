@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KubePS.Engine.Apply;
 using KubePS.Engine.Errors;
+using KubePS.Engine.Policy;
 
 namespace KubePS.Commands;
 
@@ -93,8 +94,15 @@ public sealed class CompareKubeResourceCommand : KubeChangeCmdlet
             Concurrency = ThrottleLimit,
         };
         var failed = _input.Errors.Count;
-        var results = _input.Documents.Count == 0 ? Array.Empty<KubeDiffResult>() : await connection.CallAsync((client, ct) =>
-            ResourceDiff.CompareAsync(client, _input.Documents, options, f =>
+        // The policy's mutations show in the diff; its denials are errors here (nothing is written by a compare).
+        var evaluation = Evaluate("apply", _input.Documents.Select(d => PolicySubject.From(d, EffectiveNamespace)).ToList(), dryRun: true);
+        foreach (var d in evaluation.Denials)
+        {
+            EmitError(new KubeException(KubeErrorKind.KubePolicyDenied, $"Policy rule {d.Rule} ({d.RuleType}) denies {d.ObjectName}: {d.Message}{(d.Path is null ? "" : $" [at {d.Path}]")}") { Target = d.ObjectName }, d.ObjectName);
+        }
+        var documents = Mutated(_input.Documents, evaluation);
+        var results = documents.Count == 0 ? Array.Empty<KubeDiffResult>() : await connection.CallAsync((client, ct) =>
+            ResourceDiff.CompareAsync(client, documents, options, f =>
             {
                 failed++;
                 EmitError(f.Error, f.Document.ToString());

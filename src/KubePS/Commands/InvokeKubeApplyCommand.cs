@@ -1,6 +1,9 @@
 using System.Management.Automation;
 using KubePS.Engine.Apply;
+using KubePS.Engine.Audit;
 using KubePS.Engine.Errors;
+using KubePS.Engine.Policy;
+using KubePS.Engine.Yaml;
 
 namespace KubePS.Commands;
 
@@ -101,7 +104,11 @@ public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
         }
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var sources = _paths.Count > 0 ? string.Join(", ", _paths) : "input objects";
-        var decision = await DecideAsync($"{_input.Documents.Count} document(s) from {sources}", "Server-side apply").ConfigureAwait(false);
+        // Policy before anything is written (and before the prompt): a denial is audited and terminates.
+        var willDryRun = WhatIfMode || ServerDryRun.IsPresent;
+        var evaluation = await EnforcePolicyAsync("apply", _input.Documents.Select(d => PolicySubject.From(d, EffectiveNamespace)).ToList(), willDryRun, cancellationToken).ConfigureAwait(false);
+        var documents = Mutated(_input.Documents, evaluation);
+        var decision = await DecideAsync($"{documents.Count} document(s) from {sources}", "Server-side apply").ConfigureAwait(false);
         if (decision is not bool dryRun)
         {
             return;
@@ -116,13 +123,41 @@ public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
             DefaultNamespace = EffectiveNamespace,
             Concurrency = ThrottleLimit,
         };
-        await connection.CallAsync(async (client, ct) =>
+        var audited = new System.Collections.Concurrent.ConcurrentQueue<(ManifestDocument? Document, AuditEvent Event)>();
+        try
         {
-            await ApplyEngine.ApplyAsync(client, _input.Documents, options,
-                r => Emit(ToPipeline(r)),
-                f => EmitError(f.Error, f.Document.ToString()),
-                ct).ConfigureAwait(false);
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+            await connection.CallAsync(async (client, ct) =>
+            {
+                await ApplyEngine.ApplyAsync(client, documents, options,
+                    r =>
+                    {
+                        audited.Enqueue((null, NewAuditEvent("apply", null, options.DryRun ? AuditOutcome.DryRun : AuditOutcome.Succeeded, options.DryRun,
+                            r.Action.ToString(), r.Kind, r.Namespace, r.Name, r.ApiVersion)));
+                        Emit(ToPipeline(r));
+                    },
+                    f =>
+                    {
+                        audited.Enqueue((f.Document, NewAuditEvent("apply", f.Document.Object, AuditOutcome.Failed, options.DryRun, f.Error.Message,
+                            ns: f.Document.Namespace ?? EffectiveNamespace)));
+                        EmitError(f.Error, f.Document.ToString());
+                    },
+                    ct).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is KubeException or OperationCanceledException)
+        {
+            // Documents that got no result were not applied (validation failed, or the call stopped).
+            var done = audited.Select(a => (a.Event.Kind?.ToLowerInvariant(), a.Event.Name)).ToHashSet();
+            foreach (var d in documents.Where(d => !done.Contains((d.Kind?.ToLowerInvariant(), d.Name))))
+            {
+                audited.Enqueue((d, NewAuditEvent("apply", d.Object, AuditOutcome.Failed, options.DryRun, ex.Message, ns: d.Namespace ?? EffectiveNamespace)));
+            }
+            throw;
+        }
+        finally
+        {
+            await AuditAsync(audited.Select(a => a.Event), cancellationToken).ConfigureAwait(false);
+        }
     }
 }

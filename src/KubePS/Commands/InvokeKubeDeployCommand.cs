@@ -40,6 +40,7 @@ public sealed class InvokeKubeDeployCommand : KubeDeployCmdlet
         var (connection, plan) = await PlanAsync(computeDiff: WhatIfMode, planOnly: WhatIfMode, cancellationToken).ConfigureAwait(false);
         if (!plan.IsValid)
         {
+            await AuditDeployAsync(plan, null, WhatIfMode, cancellationToken).ConfigureAwait(false);
             throw ReportProblems(plan);
         }
         var app = plan.Application;
@@ -50,6 +51,7 @@ public sealed class InvokeKubeDeployCommand : KubeDeployCmdlet
         }
         if (whatIf)
         {
+            await AuditDeployAsync(plan, null, true, cancellationToken).ConfigureAwait(false);
             foreach (var n in plan.Nodes)
             {
                 Emit(DeployCommandSupport.ToPlanObject(n));
@@ -110,6 +112,7 @@ public sealed class InvokeKubeDeployCommand : KubeDeployCmdlet
             HostLine($"Deploy {app.Name}: {plan.Nodes.Count} objects, {plan.Levels} levels, {plan.EdgeCount} edges, concurrency {options.Concurrency}, timeout {DeployCommandSupport.Span(options.Timeout)}");
         }
         var result = await connection.CallAsync((c, ct) => DeployExecutor.ExecuteAsync(c, plan, options, ct), cancellationToken).ConfigureAwait(false);
+        await AuditDeployAsync(plan, result, false, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (interactive)
         {

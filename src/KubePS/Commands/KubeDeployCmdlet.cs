@@ -84,6 +84,7 @@ public abstract class KubeDeployCmdlet : KubeChangeCmdlet
             Force = Force.IsPresent,
             ContextName = connection.ContextName,
             Server = connection.Server,
+            Hooks = new IDeployPreWriteHook[] { DeployPolicyHook() },
         };
         var plan = await connection.CallAsync((c, ct) => DeployPlanner.PlanAsync(c, request, ct), cancellationToken).ConfigureAwait(false);
         foreach (var e in _input.Errors)

@@ -1,8 +1,11 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using KubePS.Engine.Apply;
+using KubePS.Engine.Audit;
 using KubePS.Engine.Errors;
+using KubePS.Engine.Policy;
 using KubePS.Engine.Resources;
 
 namespace KubePS.Commands;
@@ -35,8 +38,14 @@ public sealed class NewKubeNamespaceCommand : KubeChangeCmdlet
         var labels = Label?.Cast<DictionaryEntry>().ToDictionary(
             e => Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "",
             e => Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "");
-        foreach (var name in Name)
+        // Policy first (allowed namespaces, required labels, which may add labels), before anything is written.
+        var subjects = Name.Select(n => new PolicySubject { Object = NamespaceObject(n, labels) }).ToList();
+        var evaluation = await EnforcePolicyAsync("create", subjects, WhatIfMode, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < Name.Length; i++)
         {
+            var name = Name[i];
+            var sent = evaluation.Objects[i].Object;
+            var sentLabels = (sent["metadata"]?["labels"] as JsonObject)?.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "");
             var decision = await DecideAsync($"Namespace/{name}", "Create").ConfigureAwait(false);
             if (decision is not bool dryRun)
             {
@@ -44,17 +53,34 @@ public sealed class NewKubeNamespaceCommand : KubeChangeCmdlet
             }
             try
             {
-                var obj = await connection.CallAsync((c, ct) => ApplyEngine.CreateNamespaceAsync(c, name, FieldManager, dryRun, ct, labels), cancellationToken).ConfigureAwait(false);
+                var obj = await connection.CallAsync((c, ct) => ApplyEngine.CreateNamespaceAsync(c, name, FieldManager, dryRun, ct, sentLabels), cancellationToken).ConfigureAwait(false);
+                await AuditAsync(NewAuditEvent("create", sent, dryRun ? AuditOutcome.DryRun : AuditOutcome.Succeeded, dryRun), cancellationToken).ConfigureAwait(false);
                 Emit(ToPipeline(new KubeChangeResult
                 {
                     Kind = "Namespace", ApiVersion = "v1", Name = name, Action = KubeChangeAction.Created, DryRun = dryRun,
                     Object = ResourceReader.Materialize(obj, "v1", "Namespace"),
                 }));
             }
-            catch (KubeException ex)
+            catch (KubeException ex) when (ex.Kind != KubeErrorKind.KubeAuditWriteFailed)
             {
+                await AuditAsync(NewAuditEvent("create", sent, AuditOutcome.Failed, dryRun, ex.Message), cancellationToken).ConfigureAwait(false);
                 EmitError(ex, $"Namespace/{name}");
             }
         }
+    }
+
+    private static JsonObject NamespaceObject(string name, Dictionary<string, string>? labels)
+    {
+        var meta = new JsonObject { ["name"] = name };
+        if (labels is { Count: > 0 })
+        {
+            var l = new JsonObject();
+            foreach (var (k, v) in labels)
+            {
+                l[k] = v;
+            }
+            meta["labels"] = l;
+        }
+        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = meta };
     }
 }

@@ -1,8 +1,11 @@
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using KubePS.Completion;
 using KubePS.Engine.Apply;
+using KubePS.Engine.Audit;
 using KubePS.Engine.Discovery;
 using KubePS.Engine.Errors;
+using KubePS.Engine.Policy;
 
 namespace KubePS.Commands;
 
@@ -155,8 +158,13 @@ public sealed class RemoveKubeResourceCommand : KubeChangeCmdlet
             }
         }
 
-        foreach (var (resource, ns, name) in targets)
+        // Policy before any delete: the objects are partial (identity only), so rules about kinds and namespaces decide.
+        var subjects = targets.Select(t => new PolicySubject { Object = Identity(t.Resource, t.Namespace, t.Name), Partial = true, DefaultNamespace = t.Namespace }).ToList();
+        await EnforcePolicyAsync("delete", subjects, WhatIfMode, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < targets.Count; i++)
         {
+            var (resource, ns, name) = targets[i];
+            var sent = subjects[i].Object;
             var target = Describe(resource, ns, name);
             var decision = await DecideAsync(target, "Delete").ConfigureAwait(false);
             if (decision is not bool dryRun)
@@ -184,15 +192,28 @@ public sealed class RemoveKubeResourceCommand : KubeChangeCmdlet
                         return true;
                     }, cancellationToken).ConfigureAwait(false);
                 }
+                await AuditAsync(NewAuditEvent("delete", sent, dryRun ? AuditOutcome.DryRun : AuditOutcome.Succeeded, dryRun), cancellationToken).ConfigureAwait(false);
                 Emit(ToPipeline(result));
             }
             catch (KubeException ex) when (ex.Kind == KubeErrorKind.KubeNotFound && IgnoreNotFound.IsPresent)
             {
+                await AuditAsync(NewAuditEvent("delete", sent, dryRun ? AuditOutcome.DryRun : AuditOutcome.Succeeded, dryRun, "not found (ignored)"), cancellationToken).ConfigureAwait(false);
             }
-            catch (KubeException ex)
+            catch (KubeException ex) when (ex.Kind != KubeErrorKind.KubeAuditWriteFailed)
             {
+                await AuditAsync(NewAuditEvent("delete", sent, AuditOutcome.Failed, dryRun, ex.Message), cancellationToken).ConfigureAwait(false);
                 EmitError(ex, $"{resource.Kind}/{name}");
             }
         }
+    }
+
+    private static JsonObject Identity(ApiResourceInfo resource, string? ns, string name)
+    {
+        var meta = new JsonObject { ["name"] = name };
+        if (ns is not null)
+        {
+            meta["namespace"] = ns;
+        }
+        return new JsonObject { ["apiVersion"] = resource.Group.Length == 0 ? resource.Version : $"{resource.Group}/{resource.Version}", ["kind"] = resource.Kind, ["metadata"] = meta };
     }
 }

@@ -14,6 +14,9 @@ namespace KubePS.Commands;
 public sealed class RestartKubeWorkloadCommand : KubeObjectChangeCmdlet
 {
     /// <inheritdoc />
+    protected override string PolicyVerb => "restart";
+
+    /// <inheritdoc />
     protected override string ActionText => "Rollout restart";
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using KubePS.Engine.Apply;
 using KubePS.Engine.Connection;
 using KubePS.Engine.Discovery;
@@ -22,6 +23,20 @@ public sealed class SetKubeAnnotationCommand : KubeObjectChangeCmdlet
     /// <summary>Allows replacing a value the key already has.</summary>
     [Parameter]
     public SwitchParameter Overwrite { get; set; }
+
+    /// <inheritdoc />
+    protected override string PolicyVerb => "annotate";
+
+    /// <inheritdoc />
+    protected override void DescribeChange(JsonObject subject, ApiResourceInfo resource)
+    {
+        var values = new JsonObject();
+        foreach (var e in _edits ?? Array.Empty<MetadataEdit>())
+        {
+            values[e.Key] = e.Value;
+        }
+        ((JsonObject)subject["metadata"]!)["annotations"] = values;
+    }
 
     /// <inheritdoc />
     protected override string ActionText => "Set annotations " + string.Join(", ", Annotation);

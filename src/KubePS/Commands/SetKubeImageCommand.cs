@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using KubePS.Engine.Apply;
 using KubePS.Engine.Connection;
 using KubePS.Engine.Discovery;
@@ -19,6 +20,26 @@ public sealed class SetKubeImageCommand : KubeObjectChangeCmdlet
     [Parameter(Mandatory = true, Position = 2)]
     [ValidateNotNullOrEmpty]
     public string[] Image { get; set; } = Array.Empty<string>();
+
+    /// <inheritdoc />
+    protected override string PolicyVerb => "set-image";
+
+    /// <inheritdoc />
+    protected override void DescribeChange(JsonObject subject, ApiResourceInfo resource)
+    {
+        var containers = new JsonArray();
+        foreach (var (container, image) in _images)
+        {
+            containers.Add(new JsonObject { ["name"] = container, ["image"] = image });
+        }
+        var podSpec = new JsonObject { ["containers"] = containers };
+        subject["spec"] = resource.Kind switch
+        {
+            "Pod" => podSpec,
+            "CronJob" => new JsonObject { ["jobTemplate"] = new JsonObject { ["spec"] = new JsonObject { ["template"] = new JsonObject { ["spec"] = podSpec } } } },
+            _ => new JsonObject { ["template"] = new JsonObject { ["spec"] = podSpec } },
+        };
+    }
 
     /// <inheritdoc />
     protected override string ActionText => "Set image " + string.Join(", ", Image);

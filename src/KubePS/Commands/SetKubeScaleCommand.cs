@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using KubePS.Engine.Apply;
 using KubePS.Engine.Connection;
 using KubePS.Engine.Discovery;
@@ -16,6 +17,13 @@ public sealed class SetKubeScaleCommand : KubeObjectChangeCmdlet
     [Parameter(Mandatory = true, Position = 2)]
     [ValidateRange(0, int.MaxValue)]
     public int Replicas { get; set; }
+
+    /// <inheritdoc />
+    protected override string PolicyVerb => "scale";
+
+    /// <inheritdoc />
+    protected override void DescribeChange(JsonObject subject, ApiResourceInfo resource) =>
+        subject["spec"] = new JsonObject { ["replicas"] = Replicas };
 
     /// <inheritdoc />
     protected override string ActionText => $"Scale to {Replicas} replica(s)";
