@@ -155,6 +155,31 @@ public sealed class ControllerTests(ClusterFixture f)
     }
 
     [Fact]
+    public void Pod_goes_Pending_ContainerCreating_Running_then_Ready()
+    {
+        var ns = f.NewNamespace("phases");
+        using var watch = Start(f, "get", "pods", "-n", ns, "-w", "--output-watch-events");
+        Thread.Sleep(300);
+        MustOkStdin(f, Pod(ns, "slow", "nginx:1.25", "kubeps.io/start-delay-ms: \"600\", kubeps.io/ready-delay-ms: \"800\""), "apply", "-f", "-");
+        MustOk(f, "wait", "--for=condition=Ready", "pod/slow", "-n", ns, "--timeout=20s");
+        Assert.True(watch.WaitFor(o => Regex.IsMatch(o, @"slow\s+1/1\s+Running"), TimeSpan.FromSeconds(10)), watch.Output);
+        var seen = watch.Stop();
+        var order = new[] { @"ADDED\s+slow\s+0/1\s+Pending", @"slow\s+0/1\s+ContainerCreating", @"slow\s+0/1\s+Running", @"slow\s+1/1\s+Running" }
+            .Select(p => Regex.Match(seen, p)).ToList();
+        Assert.All(order, m => Assert.True(m.Success, seen));
+        for (var i = 1; i < order.Count; i++) Assert.True(order[i - 1].Index < order[i].Index, seen);
+        var pod = JsonNode.Parse(MustOk(f, "get", "pod", "slow", "-n", ns, "-o", "json"))!;
+        Assert.Equal("default-scheduler", (string)pod["spec"]!["schedulerName"]!);
+        Assert.StartsWith("kubeps-node-", (string)pod["spec"]!["nodeName"]!);
+        var conds = pod["status"]!["conditions"]!.AsArray().Select(c => (string)c!["type"]! + "=" + (string)c["status"]!).ToList();
+        Assert.Equal(["PodReadyToStartContainers=True", "Initialized=True", "Ready=True", "ContainersReady=True", "PodScheduled=True"], conds);
+        var cs = pod["status"]!["containerStatuses"]![0]!;
+        Assert.True((bool)cs["ready"]!); Assert.True((bool)cs["started"]!);
+        Assert.NotNull(cs["state"]!["running"]!["startedAt"]);
+        Assert.StartsWith("containerd://", (string)cs["containerID"]!);
+    }
+
+    [Fact]
     public void Logs_tail_since_container_selector_prefix_follow_and_previous()
     {
         var ns = f.NewNamespace("logs2");

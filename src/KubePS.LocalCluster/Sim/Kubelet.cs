@@ -18,7 +18,7 @@ internal sealed class ContainerRt
     public string Name, Image;
     public ContainerMode Mode;
     public int ExitCode;
-    public double RunMs, Rate;
+    public double RunMs, Rate, ReadyDelayMs;
     public int RestartCount, PullAttempts;
     public readonly List<ContainerInstance> Instances = new();
     public JsonObject Waiting; // {reason, message} while not running
@@ -100,13 +100,14 @@ public sealed partial class Simulation
         var behavior = Ann(o, "kubeps.io/behavior");
         var runMs = double.TryParse(Ann(o, "kubeps.io/run-ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var rm) ? rm : Opt.RunMs;
         var rate = double.TryParse(Ann(o, "kubeps.io/log-rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out var lr) ? lr : Opt.LogRate;
+        var readyDelay = double.TryParse(Ann(o, "kubeps.io/ready-delay-ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var rd) ? rd : 0;
         rt.Containers = ((o["spec"]?["containers"] as JsonArray) ?? []).Select(c =>
         {
             var name = (string)c?["name"] ?? "";
             var image = (string)c?["image"] ?? "";
             var cb = Ann(o, "kubeps.io/behavior-" + name) ?? behavior;
             var (mode, code) = ParseMode(cb, image, rt.RestartPolicy);
-            return new ContainerRt { Name = name, Image = image, Mode = mode, ExitCode = code, RunMs = runMs, Rate = rate };
+            return new ContainerRt { Name = name, Image = image, Mode = mode, ExitCode = code, RunMs = runMs, Rate = rate, ReadyDelayMs = readyDelay };
         }).ToArray();
         return rt;
     }
@@ -273,10 +274,12 @@ public sealed partial class Simulation
     {
         lock (c) c.Instances.Add(new ContainerInstance { Start = DateTime.UtcNow });
         c.Running = true; c.Waiting = null;
-        c.Ready = c.Mode != ContainerMode.NeverReady;
+        c.Ready = c.Mode != ContainerMode.NeverReady && c.ReadyDelayMs <= 0;
         Event(rt, "Normal", "Created", $"Created container: {c.Name}", c);
         Event(rt, "Normal", "Started", $"Started container {c.Name}", c);
         var instance = c.Instances.Count;
+        if (c.Mode != ContainerMode.NeverReady && c.ReadyDelayMs > 0)
+            After(c.ReadyDelayMs, () => { if (Current(rt) && c.Instances.Count == instance && c.Running) { c.Ready = true; PushStatus(rt); } });
         if (c.Mode == ContainerMode.Exit)
             After(c.RunMs, () => { if (Current(rt) && c.Instances.Count == instance && c.Running) ExitContainer(rt, c, c.ExitCode); });
         if (c.Mode == ContainerMode.NeverReady) Unhealthy(rt, c, instance);
