@@ -265,6 +265,13 @@ Describe 'Get-KubeLog' -Tag Integration {
             Assert-Contiguous $lines
         }
 
+        It 'follows a container across restarts: each instance once, nothing repeated' {
+            $lines = Get-KubeLog crash -Namespace $script:Ns -Follow -Tail 0 -Timeout 8s
+            @($lines | Where-Object Line -match 'seq=1\b').Count | Should -BeGreaterOrEqual 2 -Because 'the restarted instance is followed from its first line'
+            $keys = $lines | ForEach-Object { '{0:o} {1}' -f $_.Timestamp, $_.Line }
+            @($keys | Sort-Object -Unique).Count | Should -Be $keys.Count -Because 'no line is delivered twice'
+        }
+
         It 'reports streams beyond -MaxStreams and keeps following the others' {
             $out = Get-KubeLog -Selector app=web -Namespace $script:Ns -Follow -Tail 0 -MaxStreams 1 -Timeout 3s -ErrorVariable err -ErrorAction SilentlyContinue
             $err | Should -Not -BeNullOrEmpty
