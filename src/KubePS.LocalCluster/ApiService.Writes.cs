@@ -237,6 +237,20 @@ public sealed partial class ApiService
         var dependents = Store.FindDependents(so.Uid);
         if (opts.Propagation == "Orphan")
             foreach (var d in dependents) RemoveOwnerRef(d, so.Uid);
+        if (GracefulPodDeletion && t.Kind == "Pod" && t.Group.Length == 0 && finalizers.Count == 0)
+        {
+            var grace = opts.Grace ?? JsonUtil.Long(obj, "spec", "terminationGracePeriodSeconds") ?? 30;
+            var running = !string.IsNullOrEmpty(JsonUtil.Str(obj, "spec", "nodeName")) && JsonUtil.Str(obj, "status", "phase") is not ("Succeeded" or "Failed");
+            if (grace > 0 && running)
+            {
+                if (meta["deletionTimestamp"] is null)
+                {
+                    meta["deletionTimestamp"] = JsonUtil.Now(); meta["deletionGracePeriodSeconds"] = grace;
+                    so = Store.Update(t, obj);
+                }
+                return (so.CloneObject(), true);
+            }
+        }
         if (t.Kind == "Namespace" && AsyncNamespaceDeletion)
         {
             if (meta["deletionTimestamp"] is null)

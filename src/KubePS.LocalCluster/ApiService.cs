@@ -42,6 +42,8 @@ public sealed partial class ApiService
     public Faults Faults { get; } = new();
     /// <summary>When true (controllers running), deleting a namespace marks it Terminating and the namespace controller empties and removes it.</summary>
     public bool AsyncNamespaceDeletion { get; set; }
+    /// <summary>When true (kubelet simulated), deleting a scheduled, running pod with a grace period marks it (deletionTimestamp) and the kubelet removes it.</summary>
+    public bool GracefulPodDeletion { get; set; }
     public string Token { get; }
     private readonly OpenApi _openApi;
     private static readonly object RngLock = new();

@@ -31,6 +31,7 @@ if (opts.Controllers)
     sim.Logs.LineDelayMs = () => api.Faults.Current.LogLineDelayMs;
     api.Logs = sim.Logs;
     api.AsyncNamespaceDeletion = true;
+    api.GracefulPodDeletion = true;
     sim.Start();
 }
 
@@ -122,6 +123,7 @@ namespace KubePS.LocalCluster
                         case "--log-rate": o.Sim.LogRate = Dbl(); break;
                         case "--log-buffer": o.Sim.LogBuffer = Int(); break;
                         case "--run-ms": o.Sim.RunMs = Int(); break;
+                        case "--pod-stop-delay": o.Sim.PodStopDelayMs = Int(); break;
                         case "--backoff-ms": o.Sim.BackoffMs = Int(); break;
                         case "--max-events": o.Sim.MaxEvents = Int(); break;
                         case "--latency-ms": o.Faults.LatencyMs = Int(); break;
@@ -145,7 +147,7 @@ namespace KubePS.LocalCluster
 
         private static void Usage() => Console.Error.WriteLine("""
             usage: KubePS.LocalCluster --port <n|0> --kubeconfig <file> [--seed <n>] [--parent-pid <pid>] [--exit-on-stdin-eof]
-              simulation: [--no-controllers] [--pod-start-delay <ms>] [--log-rate <lines/s>] [--log-buffer <lines>] [--run-ms <ms>] [--backoff-ms <ms>] [--max-events <n>]
+              simulation: [--no-controllers] [--pod-start-delay <ms>] [--pod-stop-delay <ms>] [--log-rate <lines/s>] [--log-buffer <lines>] [--run-ms <ms>] [--backoff-ms <ms>] [--max-events <n>]
               faults:     [--latency-ms <ms>] [--error-rate <0..1>] [--error-codes 500,503,429] [--retry-after <s>] [--fault-path-prefix /api]
                           [--watch-drop-after <events>] [--watch-drop-after-seconds <s>] [--watch-resume-expired] [--log-line-delay-ms <ms>]
             """);

@@ -79,6 +79,7 @@ public sealed class ControllerTests(ClusterFixture f)
         Assert.Matches(@"ADDED\s+web-\S+\s+0/1\s+Pending", seen);
         Assert.Matches(@"MODIFIED\s+web-\S+\s+1/1\s+Running", seen);
         Assert.Matches(@"DELETED\s+" + Regex.Escape(firstRs) + @"-\S+", seen);
+        Assert.Matches(@"MODIFIED\s+" + Regex.Escape(firstRs) + @"-\S+\s+1/1\s+Terminating", seen);
 
         var rs = Lines(MustOk(f, "get", "rs", "-n", ns, "--no-headers"));
         Assert.Equal(2, rs.Length);
@@ -141,11 +142,13 @@ public sealed class ControllerTests(ClusterFixture f)
         Eventually(() => Lines(Get(ns, "get", "pods", "-l", "app=api", "--no-headers")).Length == 2, "2 pods");
         Assert.Contains("Scaled down replica set", MustOk(f, "describe", "deploy", "api", "-n", ns));
 
-        MustOkStdin(f, Pod(ns, "single", "nginx:1.25"), "apply", "-f", "-");
+        MustOkStdin(f, Pod(ns, "single", "nginx:1.25", "kubeps.io/stop-delay-ms: \"2000\""), "apply", "-f", "-");
         Assert.Contains("condition met", MustOk(f, "wait", "--for=jsonpath={.status.phase}=Running", "pod/single", "-n", ns, "--timeout=20s"));
         MustOk(f, "wait", "--for=condition=Ready", "pod/single", "-n", ns, "--timeout=20s");
         MustOk(f, "delete", "pod", "single", "-n", ns, "--wait=false");
+        Assert.Matches(@"single\s+1/1\s+Terminating", MustOk(f, "get", "pod", "single", "-n", ns));
         MustOk(f, "wait", "--for=delete", "pod/single", "-n", ns, "--timeout=20s");
+        Assert.Matches(@"Normal\s+Killing\s+Pod/single\s+Stopping container main", MustOk(f, "events", "-n", ns));
 
         var doomed = f.NewNamespace("doomed");
         MustOk(f, "create", "configmap", "c1", "-n", doomed);

@@ -54,7 +54,7 @@ public sealed partial class Simulation
         else if (succeeded >= completions) (finish, reason, message) = ("Complete", "CompletionsReached", "Reached expected number of succeeded pods");
         if (finish != null)
         {
-            foreach (var p in active) TryDelete(PodT, ns, p.Name);
+            foreach (var p in active) DeletePod(p);
             active.Clear();
             var interim = finish == "Complete" ? "SuccessCriteriaMet" : "FailureTarget";
             conds.Add(new JsonObject { ["type"] = interim, ["status"] = "True", ["lastProbeTime"] = nowS, ["lastTransitionTime"] = nowS, ["reason"] = reason, ["message"] = message });
@@ -77,7 +77,7 @@ public sealed partial class Simulation
         }
         else
         {
-            foreach (var p in active) TryDelete(PodT, ns, p.Name);
+            foreach (var p in active) DeletePod(p);
             active.Clear();
             conds.Add(new JsonObject { ["type"] = "Suspended", ["status"] = "True", ["lastProbeTime"] = nowS, ["lastTransitionTime"] = nowS, ["reason"] = "JobSuspended", ["message"] = "Job suspended" });
         }

@@ -31,7 +31,7 @@ internal sealed class PodRt
 {
     public string Uid, Ns, Name, Node, Ip, HostIp, StartTime, RestartPolicy;
     public ContainerRt[] Containers;
-    public bool Started, Terminal, ConfigBlocked;
+    public bool Started, Terminal, ConfigBlocked, Stopping;
     public readonly Dictionary<string, string> CondTimes = new();
 }
 
@@ -47,7 +47,8 @@ public sealed partial class Simulation
     private void ReconcilePod(string ns, string name)
     {
         var pod = Store.Get(PodT, ns, name);
-        if (pod is null || pod.Object["metadata"]?["deletionTimestamp"] != null) return;
+        if (pod is null) return;
+        if (pod.Object["metadata"]?["deletionTimestamp"] != null) { StopPod(pod); return; }
         if (_pods.TryGetValue(pod.Uid, out var existing))
         {
             if (existing.ConfigBlocked) TryStartCreating(pod, existing);
@@ -391,13 +392,47 @@ public sealed partial class Simulation
         WriteStatus(pod, st);
     }
 
+    /// <summary>A pod marked for deletion: kill its containers (Killing events), then remove it after the stop delay.</summary>
+    private void StopPod(StoredObject pod)
+    {
+        if (pod.Object["metadata"]?["finalizers"] is JsonArray { Count: > 0 }) return;
+        if (!_pods.TryGetValue(pod.Uid, out var rt)) { TryDelete(PodT, pod.Namespace, pod.Name); return; }
+        if (rt.Stopping) return;
+        rt.Stopping = true;
+        if (!NamespaceGone(pod.Namespace))
+            foreach (var c in rt.Containers.Where(c => c.Running))
+                Record(pod, "Normal", "Killing", $"Stopping container {c.Name}", "kubelet", rt.Node, $"spec.containers{{{c.Name}}}");
+        var grace = (JsonUtil.Long(pod.Object, "metadata", "deletionGracePeriodSeconds") ?? 30) * 1000.0;
+        var delay = double.TryParse(Ann(pod.Object, "kubeps.io/stop-delay-ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var sd) ? sd : Opt.PodStopDelayMs;
+        var uid = pod.Uid;
+        After(Math.Min(grace, delay), () =>
+        {
+            var cur = Store.Get(PodT, rt.Ns, rt.Name);
+            if (cur != null && cur.Uid == uid) TryDelete(PodT, rt.Ns, rt.Name);
+        });
+    }
+
+    /// <summary>Delete a pod as a controller does: gracefully when it runs on a node, at once otherwise.</summary>
+    internal void DeletePod(StoredObject p)
+    {
+        var cur = Store.Get(PodT, p.Namespace, p.Name);
+        if (cur is null || cur.Uid != p.Uid) return;
+        if (cur.Object["metadata"]?["deletionTimestamp"] != null) return;
+        var grace = JsonUtil.Long(cur.Object, "spec", "terminationGracePeriodSeconds") ?? 30;
+        if (grace <= 0 || !_pods.ContainsKey(cur.Uid) || JsonUtil.Str(cur.Object, "status", "phase") is "Succeeded" or "Failed") { TryDelete(PodT, p.Namespace, p.Name); return; }
+        var o = cur.CloneObject();
+        var meta = JsonUtil.Obj(o, "metadata");
+        meta["deletionTimestamp"] = Now(); meta["deletionGracePeriodSeconds"] = grace;
+        try { Store.Update(PodT, o, cur.ResourceVersion); } catch (StoreException) { TryDelete(PodT, p.Namespace, p.Name); }
+    }
+
     private void OnPodDeleted(StoredObject pod)
     {
         if (!_pods.TryRemove(pod.Uid, out var rt)) return;
         _blocked.Remove(rt);
         _nodeLoad[rt.Node] = Math.Max(0, _nodeLoad.GetValueOrDefault(rt.Node) - 1);
         foreach (var c in rt.Containers) lock (c) if (c.Instances.Count > 0 && c.Instances[^1].End is null) c.Instances[^1].End = DateTime.UtcNow;
-        if (NamespaceGone(pod.Namespace)) return;
+        if (NamespaceGone(pod.Namespace) || rt.Stopping) return;
         foreach (var c in rt.Containers.Where(c => c.Running))
             Record(pod, "Normal", "Killing", $"Stopping container {c.Name}", "kubelet", rt.Node, $"spec.containers{{{c.Name}}}");
     }

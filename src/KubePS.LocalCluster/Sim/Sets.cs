@@ -75,7 +75,7 @@ public sealed partial class Simulation
         {
             foreach (var v in ordered ? extra.Take(1) : extra)
             {
-                TryDelete(PodT, ns, v.Name); owned.Remove(v.Name);
+                DeletePod(v); owned.Remove(v.Name);
                 Record(sts, "Normal", "SuccessfulDelete", $"delete Pod {v.Name} in StatefulSet {name} successful", "statefulset-controller");
             }
             blocked = true;
@@ -86,7 +86,7 @@ public sealed partial class Simulation
             for (var i = (int)replicas - 1; i >= partition; i--)
                 if (owned.TryGetValue($"{name}-{i}", out var p) && Rev(p) != updateRev)
                 {
-                    TryDelete(PodT, ns, p.Name); owned.Remove(p.Name);
+                    DeletePod(p); owned.Remove(p.Name);
                     Record(sts, "Normal", "SuccessfulDelete", $"delete Pod {p.Name} in StatefulSet {name} successful", "statefulset-controller");
                     break;
                 }
@@ -120,7 +120,7 @@ public sealed partial class Simulation
         var gen = JsonUtil.Long(ds.Object, "metadata", "generation") ?? 1;
         foreach (var p in pods.Where(p => !nodes.Contains(JsonUtil.Str(p.Object, "spec", "nodeName") ?? "")).ToList())
         {
-            TryDelete(PodT, ns, p.Name); pods.Remove(p);
+            DeletePod(p); pods.Remove(p);
             Record(ds, "Normal", "SuccessfulDelete", $"Deleted pod: {p.Name}", "daemonset-controller");
         }
         foreach (var node in nodes)
@@ -134,7 +134,7 @@ public sealed partial class Simulation
                 pods.Add(p);
                 Record(ds, "Normal", "SuccessfulCreate", $"Created pod: {p.Name}", "daemonset-controller");
             }
-            foreach (var p in on.Skip(1)) { TryDelete(PodT, ns, p.Name); pods.Remove(p); }
+            foreach (var p in on.Skip(1)) { DeletePod(p); pods.Remove(p); }
         }
         var rolling = (JsonUtil.Str(ds.Object, "spec", "updateStrategy", "type") ?? "RollingUpdate") == "RollingUpdate";
         if (rolling && pods.All(p => PodReady(p.Object)))
@@ -142,7 +142,7 @@ public sealed partial class Simulation
             var stale = pods.FirstOrDefault(p => (string)p.Object["metadata"]?["labels"]?["controller-revision-hash"] != hash);
             if (stale != null)
             {
-                TryDelete(PodT, ns, stale.Name); pods.Remove(stale);
+                DeletePod(stale); pods.Remove(stale);
                 Record(ds, "Normal", "SuccessfulDelete", $"Deleted pod: {stale.Name}", "daemonset-controller");
             }
         }

@@ -12,6 +12,8 @@ public sealed class SimOptions
     public int Seed { get; set; } = 1;
     /// <summary>Time from scheduling until containers start (ms); annotation kubeps.io/start-delay-ms overrides.</summary>
     public int PodStartDelayMs { get; set; } = 200;
+    /// <summary>Time a terminating pod takes to stop (ms, capped by its grace period); annotation kubeps.io/stop-delay-ms.</summary>
+    public int PodStopDelayMs { get; set; } = 200;
     /// <summary>Log lines per second per container; annotation kubeps.io/log-rate overrides.</summary>
     public double LogRate { get; set; } = 2;
     /// <summary>Lines kept per container instance.</summary>

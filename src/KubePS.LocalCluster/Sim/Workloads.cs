@@ -64,7 +64,7 @@ public sealed partial class Simulation
                 .Take(pods.Count - (int)want).ToList();
             foreach (var v in victims)
             {
-                TryDelete(PodT, v.Namespace, v.Name);
+                DeletePod(v);
                 Record(rs, "Normal", "SuccessfulDelete", $"Deleted pod: {v.Name}", "replicaset-controller");
                 pods.Remove(v);
             }
