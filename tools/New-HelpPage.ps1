@@ -34,7 +34,7 @@ foreach ($cmdName in $Name) {
         $title = if ($set.Name -eq '__AllParameterSets') { 'All' } else { $set.Name }
         if ($set.IsDefault -and $cmd.ParameterSets.Count -gt 1) { $title += ' (Default)' }
         $syntax = ($set.ToString() -replace '\[-(Verbose|Debug|ErrorAction|WarningAction|InformationAction|ProgressAction|ErrorVariable|WarningVariable|InformationVariable|OutVariable|OutBuffer|PipelineVariable|WhatIf|Confirm)[^\]]*\]\s*', '').Trim()
-        $null = $sb.AppendLine("### $title`n``````n$cmdName $syntax [<CommonParameters>]`n```````n")
+        $null = $sb.AppendLine("### $title`n```````n$cmdName $syntax`n```````n")
     }
     $null = $sb.AppendLine("## DESCRIPTION`n$($spec.Description)`n`n## EXAMPLES`n")
     $i = 0
