@@ -66,7 +66,7 @@ public sealed class TestKubeAuditLogCommand : KubeCmdlet
         pso.Properties.Add(new PSNoteProperty("Path", v.Path));
         pso.TypeNames.Insert(0, "KubePS.AuditVerification");
         Emit(pso);
-        if (!v.Valid)
+        if (!v.Valid && !Quiet.IsPresent)
         {
             EmitError(new KubeException(KubeErrorKind.KubeAuditTampered, $"{v.Path}: the audit chain is broken at line {v.BrokenLine} (record {v.BrokenSeq}): {v.Reason}.")
             {
