@@ -262,17 +262,31 @@ public sealed partial class Simulation : IDisposable
     internal static string Now() => JsonUtil.Now();
     internal static string NowMicro() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    internal string Suffix(int n = 5)
+    private readonly Dictionary<string, int> _streams = new();
+
+    /// <summary>A random source per purpose (e.g. one generateName prefix): the seed, the key and how often the key was used
+    /// decide the values, so names do not depend on how controllers interleave.</summary>
+    private Random Stream(string key)
+    {
+        var n = _streams[key] = _streams.GetValueOrDefault(key) + 1;
+        uint h = 2166136261;
+        foreach (var ch in $"{Opt.Seed}|{key}|{n}") { h ^= ch; h *= 16777619; }
+        return new Random((int)h);
+    }
+
+    internal string Suffix(int n = 5, string key = null)
     {
         const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        var r = key is null ? _rng : Stream("name|" + key);
         var sb = new StringBuilder(n);
-        for (var i = 0; i < n; i++) sb.Append(alphabet[_rng.Next(alphabet.Length)]);
+        for (var i = 0; i < n; i++) sb.Append(alphabet[r.Next(alphabet.Length)]);
         return sb.ToString();
     }
 
-    internal string NewUid()
+    internal string NewUid(string key = null)
     {
-        var b = new byte[16]; _rng.NextBytes(b);
+        var r = key is null ? _rng : Stream("uid|" + key);
+        var b = new byte[16]; r.NextBytes(b);
         b[6] = (byte)((b[6] & 0x0f) | 0x40); b[8] = (byte)((b[8] & 0x3f) | 0x80);
         return new Guid(b).ToString();
     }
@@ -326,10 +340,10 @@ public sealed partial class Simulation : IDisposable
         {
             meta["generateName"] = generateName;
             string name;
-            do name = generateName + Suffix(); while (Store.Get(t, (string)meta["namespace"], name) != null);
+            do name = generateName + Suffix(5, (string)meta["namespace"] + "/" + generateName); while (Store.Get(t, (string)meta["namespace"], name) != null);
             meta["name"] = name;
         }
-        meta["uid"] = NewUid();
+        meta["uid"] = NewUid(t.Kind + "/" + (string)meta["namespace"] + "/" + (string)meta["name"]);
         meta["creationTimestamp"] = Now();
         if (t.HasGeneration) meta["generation"] = 1;
         o["kind"] = t.Kind; o["apiVersion"] = t.GroupVersion;
