@@ -316,7 +316,22 @@ public sealed class ControllerTests(ClusterFixture f)
         Assert.Contains("3", MustOk(f, "get", "pods", "-n", ns, "-l", "job-name=bad", "-o", "jsonpath={.items[*].status.containerStatuses[0].state.terminated.exitCode}"));
         Assert.Matches(@"Warning\s+BackoffLimitExceeded", MustOk(f, "events", "-n", ns));
 
-        // OnFailure restarts in place; exit 0 after run-ms completes
+        // OnFailure: the container restarts in place and restarts count against backoffLimit
+        MustOkStdin(f, $$"""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: retry, namespace: {{ns}} }
+            spec:
+              backoffLimit: 1
+              template:
+                metadata: {annotations: {kubeps.io/run-ms: "100"} }
+                spec:
+                  restartPolicy: OnFailure
+                  containers: [{name: w, image: "kubeps/exit-1:1"}]
+            """, "apply", "-f", "-");
+        MustOk(f, "wait", "--for=condition=Failed", "job/retry", "-n", ns, "--timeout=30s");
+        Assert.True(long.Parse(MustOk(f, "get", "job", "retry", "-n", ns, "-o", "jsonpath={.status.failed}")) >= 2);
+
         MustOk(f, "create", "cronjob", "tick", "-n", ns, "--image=busybox:1.36", "--schedule=*/1 * * * *");
         MustOk(f, "annotate", "cronjob", "tick", "-n", ns, "kubeps.io/trigger=now-1");
         Eventually(() => Get(ns, "get", "jobs", "--no-headers").Contains("tick-"), "a job from the cronjob");
