@@ -265,8 +265,14 @@ Describe 'Get-KubeLog' -Tag Integration {
             Assert-Contiguous $lines
         }
 
-        It 'follows a container across restarts: each instance once, nothing repeated' {
-            $lines = Get-KubeLog crash -Namespace $script:Ns -Follow -Tail 0 -Timeout 8s
+        It 'follows a container from before it starts and across restarts: each instance once, nothing repeated' {
+            # a pod of its own, followed as soon as it is created: the stream waits for the container to start, then
+            # follows each instance (the local cluster restarts after 1 s, a real kubelet after its 10 s back-off)
+            $y = "apiVersion: v1`nkind: Pod`nmetadata: { name: crash2, namespace: $($script:Ns), annotations: { kubeps.io/behavior: crash, kubeps.io/run-ms: '300', kubeps.io/log-rate: '20' } }`nspec: { terminationGracePeriodSeconds: 0, containers: [ { name: main, image: busybox, command: [sh, -c, 'echo seq=1; echo seq=2; sleep 0.3; exit 1'] } ] }"
+            $f = Join-Path $TestDrive 'crash2.yaml'; Set-Content $f $y
+            $null = Invoke-KubeTestKubectl apply -f $f
+            $seconds = if (Test-KubeTestIsLocalCluster) { 8 } else { 30 }
+            $lines = Get-KubeLog crash2 -Namespace $script:Ns -Follow -Timeout $seconds
             @($lines | Where-Object Line -match 'seq=1\b').Count | Should -BeGreaterOrEqual 2 -Because 'the restarted instance is followed from its first line'
             $keys = $lines | ForEach-Object { '{0:o} {1}' -f $_.Timestamp, $_.Line }
             @($keys | Sort-Object -Unique).Count | Should -Be $keys.Count -Because 'no line is delivered twice'
