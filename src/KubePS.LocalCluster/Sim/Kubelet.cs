@@ -79,11 +79,17 @@ public sealed partial class Simulation
         _nodeLoad[chosen] = _nodeLoad.GetValueOrDefault(chosen) + 1;
         var o = pod.CloneObject();
         JsonUtil.Obj(o, "spec")["nodeName"] = chosen;
-        var st = JsonUtil.Obj(o, "status");
-        st["phase"] = "Pending";
-        st["conditions"] = new JsonArray(Cond("PodScheduled", "True", null, null, Now(), null));
-        Store.Update(PodT, o, pod.ResourceVersion);
+        // Binding and the kubelet's first status (ContainerCreating) go in one write: one MODIFIED event less per pod.
+        var rt = NewRuntime(pod, chosen);
+        rt.StartTime = Now();
+        foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "ContainerCreating" };
+        var scheduled = new JsonObject { ["conditions"] = new JsonArray(Cond("PodScheduled", "True", null, null, Now(), null)) };
+        scheduled["conditions"]![0]!.AsObject()["lastProbeTime"] = null;
+        o["status"] = BuildStatus(rt, scheduled, o);
+        var bound = Store.Update(PodT, o, pod.ResourceVersion);
+        _pods[pod.Uid] = rt;
         Record(pod, "Normal", "Scheduled", $"Successfully assigned {pod.Namespace}/{pod.Name} to {chosen}", "default-scheduler");
+        TryStartCreating(bound, rt);
     }
 
     private PodRt NewRuntime(StoredObject pod, string node)
@@ -343,8 +349,12 @@ public sealed partial class Simulation
     {
         var pod = Store.Get(PodT, rt.Ns, rt.Name);
         if (pod is null || pod.Uid != rt.Uid) return;
+        WriteStatus(pod, BuildStatus(rt, pod.Object["status"], pod.Object));
+    }
+
+    private JsonObject BuildStatus(PodRt rt, JsonNode old, JsonObject podObj)
+    {
         var now = Now();
-        var old = pod.Object["status"];
         var allReady = rt.Containers.All(c => c.Running && c.Ready);
         var phase = rt.Terminal ? (rt.Containers.All(c => JsonUtil.Long(c.Terminated, "exitCode") == 0) ? "Succeeded" : "Failed")
             : rt.Containers.Any(c => c.Instances.Count > 0) ? "Running" : "Pending";
@@ -388,8 +398,8 @@ public sealed partial class Simulation
             cs.Add(entry);
         }
         st["containerStatuses"] = cs;
-        st["qosClass"] = JsonUtil.Str(old, "qosClass") ?? "BestEffort";
-        WriteStatus(pod, st);
+        st["qosClass"] = JsonUtil.Str(old, "qosClass") ?? JsonUtil.Str(podObj, "status", "qosClass") ?? "BestEffort";
+        return st;
     }
 
     /// <summary>A pod marked for deletion: kill its containers (Killing events), then remove it after the stop delay.</summary>
