@@ -156,6 +156,44 @@ public sealed class LogsTests
         Assert.Equal(new[] { "a:one", "b:two", "a:three", "b:four" }, got);
     }
 
+    [Fact]
+    public async Task Follow_with_sort_merges_streams_by_timestamp_within_the_window()
+    {
+        await using var server = new ScriptedLogServer { Containers = new[] { "a", "b" } };
+        server.LogsByContainer["a"] = $"{Ts(1, 0)} one\n{Ts(3, 0)} three\n{Ts(5, 0)} five\n";
+        server.LogsByContainer["b"] = $"{Ts(2, 0)} two\n{Ts(4, 0)} four\n";
+        var streamer = new LogStreamer(server.Client);
+        var request = new LogRequest
+        {
+            Targets = new[] { new LogTarget { Namespace = "ns", ExactNames = new[] { "p" } } },
+            Follow = true,
+            Sort = true,
+            SortWindow = TimeSpan.FromMilliseconds(300),
+            InitialBackoff = TimeSpan.FromMilliseconds(20),
+            MaxBackoff = TimeSpan.FromMilliseconds(100),
+        };
+        var got = new List<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await foreach (var item in streamer.ReadAsync(request, cts.Token))
+            {
+                if (item is LogLine l)
+                {
+                    got.Add(l.Line);
+                    if (got.Count == 5)
+                    {
+                        cts.CancelAfter(500); // the streams keep reconnecting and get only lines already seen
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Assert.Equal(new[] { "one", "two", "three", "four", "five" }, got);
+    }
+
     /// <summary>An HTTP server that answers a pod GET and scripted pods/log bodies, optionally breaking the connection after the body.</summary>
     private sealed class ScriptedLogServer : IAsyncDisposable
     {
