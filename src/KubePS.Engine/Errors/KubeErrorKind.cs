@@ -107,4 +107,19 @@ public enum KubeErrorKind
     KubeAuditTampered,
     /// <summary>The audit record could not be written (the file is locked for too long, or not writable).</summary>
     KubeAuditWriteFailed,
+
+    /// <summary>A template does not parse (the message names the file, line, column and the offending text).</summary>
+    KubeTemplateSyntaxError,
+    /// <summary>A template failed while rendering: fail(), a sandbox limit (loops, recursion, output size), a forbidden access (the message names the file and position).</summary>
+    KubeTemplateRenderFailed,
+    /// <summary>A value a template marks required is missing (the message names its path and the template's message).</summary>
+    KubeTemplateValueRequired,
+    /// <summary>A value has the wrong type (a string where values.yaml has a number, a map where a list is expected).</summary>
+    KubeTemplateValueType,
+    /// <summary>-Environment names an environment the application does not define (the message lists the known ones).</summary>
+    KubeTemplateUnknownEnvironment,
+    /// <summary>A template rendered text that is not valid YAML (the message shows the rendered line).</summary>
+    KubeTemplateOutputInvalid,
+    /// <summary>A values file does not parse, or a -Set expression is malformed.</summary>
+    KubeTemplateValuesInvalid,
 }
