@@ -78,7 +78,7 @@ function Median($v) { $s = @($v | Sort-Object); if ($s.Count % 2) { $s[[int][Mat
         [pscustomobject]@{
             Benchmark = "Deploy a 200-resource application, $($r.Levels) levels (Invoke-KubeDeploy vs kubectl apply -f per level + kubectl rollout status per workload)"
             KubePS = Format-BenchMs $r.Ours; Kubectl = Format-BenchMs $r.Theirs; Ratio = '{0:N1}x' -f ($r.Theirs / $r.Ours)
-            Notes = "$setting; 10 StatefulSets, 45 Deployments each gated on its database's readiness (kubeps.io/depends-on), 145 config objects and Services; goal >= 3x; median of $Runs runs in fresh namespaces; KubePS time includes planning, dry-run validation of all 200 objects, the inventory and waiting for all 55 workloads"
+            Notes = "$setting; 10 StatefulSets, 45 Deployments each gated on its database's readiness (kubeps.io/depends-on), 145 config objects and Services; goal >= 3x; median of $Runs runs in fresh namespaces; KubePS time includes reading and planning the 200 documents, validation (kinds, references, cycles; the namespace is created by the deploy, so the objects in it cannot be dry-run before it), the inventory and waiting for all 55 workloads; the kubectl script orders by hand what the graph finds"
         }
         [pscustomobject]@{
             Benchmark = 'Same deploy against its critical-path floor'
