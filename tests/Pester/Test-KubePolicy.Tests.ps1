@@ -330,3 +330,36 @@ spec:
         }
     }
 }
+
+Describe 'Policy from kubeps.yaml' -Tag Integration {
+    BeforeAll {
+        $script:Kc = Get-KubeTestKubeconfig
+        $script:Ns = New-KubeTestNamespace -Prefix 'kpolapp'
+        $env:KUBEPS_AUDIT_PATH = Join-Path $TestDrive 'audit.jsonl'
+    }
+    AfterAll {
+        Remove-KubeTestNamespace -Name $script:Ns
+        Remove-Item Env:KUBEPS_AUDIT_PATH -ErrorAction SilentlyContinue
+    }
+
+    It 'adds the application''s inline policy: rules to the plan (mutate shows, warn warns)' {
+        $app = Join-Path $TestDrive 'inline'
+        $null = New-Item -ItemType Directory -Path $app
+        Set-Content (Join-Path $app 'kubeps.yaml') @"
+name: inlineapp
+namespace: $($script:Ns)
+policy:
+  rules:
+    - {name: app-team, type: requiredLabels, severity: mutate, labels: {team: shop}}
+    - {name: app-owner, type: requiredAnnotations, severity: warn, annotations: [owner]}
+"@
+        Set-Content (Join-Path $app 'cm.yaml') "apiVersion: v1`nkind: ConfigMap`nmetadata: {name: inline-cm}`ndata: {k: v}"
+        $plan = Get-KubeDeployPlan -Path $app -Kubeconfig $script:Kc -WarningVariable w -WarningAction SilentlyContinue
+        ($w -join "`n") | Should -Match 'app-owner'
+        ($plan | Out-String) | Should -Not -BeNullOrEmpty
+        Invoke-KubeDeploy -Path $app -Kubeconfig $script:Kc -WarningAction SilentlyContinue | Out-Null
+        $out = & kubectl --kubeconfig $script:Kc get configmap inline-cm -n $script:Ns -o 'jsonpath={.metadata.labels.team}'
+        $out | Should -Be 'shop'
+        (Get-KubeAuditLog -Verb deploy -Outcome Succeeded).Name | Should -Contain 'inline-cm'
+    }
+}

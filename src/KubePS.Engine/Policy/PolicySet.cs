@@ -363,7 +363,8 @@ public sealed class PolicySet
     /// <summary>Reads kubeps.yaml's <c>policy:</c> section: a path (relative to the file) or inline rules.</summary>
     public static PolicySet? FromApplication(JsonObject? raw, string? applicationFile)
     {
-        if (raw?["policy"] is not { } node || applicationFile is null)
+        var inSpec = raw?["policy"] is null && raw?["spec"]?["policy"] is not null;
+        if ((raw?["policy"] ?? raw?["spec"]?["policy"]) is not { } node || applicationFile is null)
         {
             return null;
         }
@@ -380,6 +381,10 @@ public sealed class PolicySet
         var stream = new YamlStream();
         stream.Load(new StringReader(File.ReadAllText(applicationFile)));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        if (inSpec)
+        {
+            root = (YamlMappingNode)root.Children[new YamlScalarNode("spec")];
+        }
         var section = root.Children[new YamlScalarNode("policy")];
         if (section is not YamlMappingNode sm)
         {

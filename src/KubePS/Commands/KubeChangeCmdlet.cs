@@ -132,15 +132,16 @@ public abstract class KubeChangeCmdlet : KubeClusterCmdlet
     protected AuditEvent NewAuditEvent(string verb, JsonObject? sent, AuditOutcome outcome, bool dryRun, string? message = null,
         string? kind = null, string? ns = null, string? name = null, string? apiVersion = null)
     {
+        static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
         var meta = sent?["metadata"] as JsonObject;
-        kind ??= sent?["kind"]?.GetValue<string>();
-        name ??= meta?["name"]?.GetValue<string>();
-        apiVersion ??= sent?["apiVersion"]?.GetValue<string>();
+        kind ??= Str(sent?["kind"]);
+        name ??= Str(meta?["name"]);
+        apiVersion ??= Str(sent?["apiVersion"]);
         PolicyObjectEvaluation? eval = null;
         if (kind is not null && name is not null)
         {
             var k = kind.ToLowerInvariant();
-            ns ??= meta?["namespace"]?.GetValue<string>();
+            ns ??= Str(meta?["namespace"]);
             eval = _evaluated.GetValueOrDefault((k, ns, name))
                 ?? _evaluated.FirstOrDefault(e => e.Key.Kind == k && e.Key.Name == name && (ns is null || e.Key.Ns is null)).Value;
             ns ??= eval is null ? null : ObjectFacts.Of(eval.Subject).Namespace;
