@@ -88,6 +88,24 @@ public sealed class ResourceStore
     private readonly List<Watcher> _watchers = new();
     private long _rv;
     private long _compactedRv;
+    // owner uid -> (type key, store key) of objects whose ownerReferences name it, so FindDependents does not scan
+    private readonly Dictionary<string, HashSet<(string Type, string Key)>> _dependents = new();
+
+    private static IEnumerable<string> OwnerUids(StoredObject o) =>
+        (o?.Object["metadata"]?["ownerReferences"] as JsonArray)?.Select(r => (string)r?["uid"]).Where(u => !string.IsNullOrEmpty(u)).Distinct() ?? [];
+
+    private void IndexOwners(StoredObject old, StoredObject now)
+    {
+        if (old != null)
+            foreach (var u in OwnerUids(old))
+                if (_dependents.TryGetValue(u, out var set)) { set.Remove((old.Type.Key, old.StoreKey)); if (set.Count == 0) _dependents.Remove(u); }
+        if (now != null)
+            foreach (var u in OwnerUids(now))
+            {
+                if (!_dependents.TryGetValue(u, out var set)) _dependents[u] = set = new();
+                set.Add((now.Type.Key, now.StoreKey));
+            }
+    }
 
     public ResourceStore(int historyCapacity = 20000) { _history = new StoreEvent[historyCapacity]; }
 
@@ -129,10 +147,10 @@ public sealed class ResourceStore
     {
         var result = new List<StoredObject>();
         lock (_lock)
-            foreach (var b in _byType.Values)
-                foreach (var o in b.Values)
-                    if (o.Object["metadata"]?["ownerReferences"] is JsonArray refs && refs.Any(r => (string)r?["uid"] == ownerUid))
-                        result.Add(o);
+            if (ownerUid != null && _dependents.TryGetValue(ownerUid, out var set))
+                foreach (var (type, key) in set)
+                    if (_byType.TryGetValue(type, out var b) && b.TryGetValue(key, out var o)) result.Add(o);
+        result.Sort((x, y) => string.CompareOrdinal(x.Type.Key + "|" + x.StoreKey, y.Type.Key + "|" + y.StoreKey));
         return result;
     }
 
@@ -147,6 +165,7 @@ public sealed class ResourceStore
             if (b.ContainsKey(key)) throw new StoreException(409, "AlreadyExists", $"{t} \"{name}\" already exists");
             var so = new StoredObject(t, obj, ++_rv);
             b[key] = so;
+            IndexOwners(null, so);
             Publish(new StoreEvent(WatchEventType.Added, so));
             return so;
         }
@@ -166,6 +185,7 @@ public sealed class ResourceStore
                 throw new StoreException(409, "Conflict", $"Operation cannot be fulfilled on {t} \"{name}\": the object has been modified; please apply your changes to the latest version and try again");
             var so = new StoredObject(t, obj, ++_rv);
             b[key] = so;
+            IndexOwners(old, so);
             Publish(new StoreEvent(WatchEventType.Modified, so));
             return so;
         }
@@ -181,6 +201,7 @@ public sealed class ResourceStore
             if (expectedRv is long e && e != old.ResourceVersion)
                 throw new StoreException(409, "Conflict", $"Operation cannot be fulfilled on {t} \"{name}\": the object has been modified; please apply your changes to the latest version and try again");
             b.Remove(key);
+            IndexOwners(old, null);
             var so = new StoredObject(t, old.CloneObject(), ++_rv);
             Publish(new StoreEvent(WatchEventType.Deleted, so));
             return so;
