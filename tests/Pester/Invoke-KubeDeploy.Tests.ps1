@@ -214,6 +214,15 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         Test-Exists configmap twice $script:Ns | Should -BeFalse
     }
 
+    It 'refuses an inventory namespace that does not exist' {
+        $dir = Write-App 'noinv' @{ 'a.yaml' = Get-Cm 'noinv' }
+        $err = Invoke-Captured { Invoke-KubeDeploy -Path $dir -Namespace $script:Ns -InventoryNamespace 'no-such-namespace-kps' -ErrorAction Continue }
+        $nf = $err | Where-Object FullyQualifiedErrorId -EQ 'KubeNotFound,KubePS.Commands.InvokeKubeDeployCommand'
+        $nf.Exception.Message | Should -Match 'inventory namespace "no-such-namespace-kps"'
+        $err.FullyQualifiedErrorId | Should -Contain 'KubeDeployValidationFailed,KubePS.Commands.InvokeKubeDeployCommand'
+        Test-Exists configmap noinv $script:Ns | Should -BeFalse
+    }
+
     It '-WhatIf returns the plan with the server dry run''s changes and changes nothing' {
         $dir = Write-App 'whatif' @{ 'a.yaml' = Get-Cm 'wi'; 'b.yaml' = Get-Deploy 'wi-app' }
         $plan = Invoke-KubeDeploy -Path $dir -Namespace $script:Ns -WhatIf

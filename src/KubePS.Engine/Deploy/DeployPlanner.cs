@@ -265,6 +265,28 @@ public static class DeployPlanner
             }
         }
 
+        // The inventory's namespace must exist, or come with the application.
+        if (!plan.Nodes.Any(n => n.Key.Kind == "Namespace" && n.Key.Group == "" && n.Key.Name == inventoryNs))
+        {
+            try
+            {
+                await DeployRetry.RunAsync(async ct =>
+                {
+                    using var _ = await KubeRequest.SendAsync(client, HttpMethod.Get, "/api/v1/namespaces/" + Uri.EscapeDataString(inventoryNs), ct).ConfigureAwait(false);
+                }, request.MaxRetries, TimeSpan.FromMilliseconds(200), null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubeException ex) when (ex.Kind == KubeErrorKind.KubeNotFound)
+            {
+                plan.Problems.Add(new DeployProblem(new KubeException(KubeErrorKind.KubeNotFound,
+                    $"The inventory namespace \"{inventoryNs}\" does not exist and is not part of the application {app.Name}.")
+                {
+                    Target = inventoryNs,
+                    StatusCode = 404,
+                    RecommendedAction = "Give -InventoryNamespace (or inventoryNamespace in kubeps.yaml) an existing namespace, or add the Namespace to the application.",
+                }, null));
+            }
+        }
+
         // Dangling references: neither in the set nor in the cluster.
         await CheckLookupsAsync(client, plan, lookups, request, cancellationToken).ConfigureAwait(false);
 
