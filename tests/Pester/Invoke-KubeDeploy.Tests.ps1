@@ -214,6 +214,21 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         Test-Exists configmap twice $script:Ns | Should -BeFalse
     }
 
+    It 'deploys piped objects under -Name, and asks for a name without it' {
+        { (Get-Cm 'piped-cm') | Invoke-KubeDeploy -Namespace $script:Ns -ErrorAction Stop } | Should -Throw -ErrorId 'KubeDeployApplicationInvalid,KubePS.Commands.InvokeKubeDeployCommand'
+        $r = (Get-Cm 'piped-cm'), (Get-Deploy 'piped-app') | Invoke-KubeDeploy -Name piped -Namespace $script:Ns -Timeout 60
+        $r | Should -HaveCount 2
+        ($r | Where-Object Name -EQ 'piped-app').State | Should -Be 'Ready'
+        kc -n $script:Ns get configmap piped-cm -o 'jsonpath={.metadata.labels.kubeps\.io/application}' | Should -Be 'piped'
+        (Remove-KubeDeploy -Name piped -Confirm:$false) | Should -HaveCount 2
+        Test-Exists configmap piped-cm $script:Ns | Should -BeFalse
+    }
+
+    It 'refuses a kubeps.yaml that does not make sense, naming the file' {
+        $dir = Write-App 'badapp' @{ 'a.yaml' = Get-Cm 'badapp'; 'kubeps.yaml' = "metadata: {name: badapp}`nspec:`n  resources:`n    - match: ConfigMap/badapp`n      waitFor: Eventually`n" }
+        { Invoke-KubeDeploy -Path $dir -Namespace $script:Ns -ErrorAction Stop } | Should -Throw -ErrorId 'KubeDeployApplicationInvalid,KubePS.Commands.InvokeKubeDeployCommand'
+    }
+
     It 'refuses an inventory namespace that does not exist' {
         $dir = Write-App 'noinv' @{ 'a.yaml' = Get-Cm 'noinv' }
         $err = Invoke-Captured { Invoke-KubeDeploy -Path $dir -Namespace $script:Ns -InventoryNamespace 'no-such-namespace-kps' -ErrorAction Continue }
