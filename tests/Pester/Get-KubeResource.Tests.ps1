@@ -135,11 +135,11 @@ Describe 'Get-KubeResource with custom resources' -Tag Integration {
         $crd = @"
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
-metadata: { name: gadgets.kubeps.example.com }
+metadata: { name: explgadgets.explore.kubeps.example.com }
 spec:
-  group: kubeps.example.com
+  group: explore.kubeps.example.com
   scope: Namespaced
-  names: { plural: gadgets, singular: gadget, kind: Gadget, shortNames: [ gdg ] }
+  names: { plural: explgadgets, singular: explgadget, kind: ExplGadget, shortNames: [ xgdg ] }
   versions:
   - name: v1
     served: true
@@ -156,10 +156,10 @@ spec:
         $f = Join-Path $TestDrive 'crd.yaml'
         Set-Content $f $crd
         $null = Invoke-KubeTestKubectl apply -f $f
-        $null = Invoke-KubeTestKubectl wait --for=condition=Established crd/gadgets.kubeps.example.com --timeout=30s
+        $null = Invoke-KubeTestKubectl wait --for=condition=Established crd/explgadgets.explore.kubeps.example.com --timeout=30s
         $cr = @"
-apiVersion: kubeps.example.com/v1
-kind: Gadget
+apiVersion: explore.kubeps.example.com/v1
+kind: ExplGadget
 metadata: { name: g1, namespace: $($script:Ns) }
 spec: { size: 3, color: blue }
 "@
@@ -175,34 +175,34 @@ spec: { size: 3, color: blue }
     }
 
     AfterAll {
-        & kubectl --kubeconfig $script:Kubeconfig delete crd gadgets.kubeps.example.com --wait=false 2>$null | Out-Null
+        & kubectl --kubeconfig $script:Kubeconfig delete crd explgadgets.explore.kubeps.example.com --wait=false 2>$null | Out-Null
     }
 
     It 'returns custom resources as PSObjects typed by group and kind, by <Kind>' -ForEach @(
-        @{ Kind = 'gadgets' }, @{ Kind = 'gdg' }, @{ Kind = 'Gadget.kubeps.example.com' }, @{ Kind = 'gadgets.kubeps.example.com' }
+        @{ Kind = 'explgadgets' }, @{ Kind = 'xgdg' }, @{ Kind = 'ExplGadget.explore.kubeps.example.com' }, @{ Kind = 'explgadgets.explore.kubeps.example.com' }
     ) {
         $g = Get-KubeResource -Kind $Kind -Namespace $script:Ns
-        $g.PSObject.TypeNames | Should -Contain 'KubePS.Resource#kubeps.example.com/Gadget'
+        $g.PSObject.TypeNames | Should -Contain 'KubePS.Resource#explore.kubeps.example.com/ExplGadget'
         $g.PSObject.TypeNames | Should -Contain 'KubePS.Resource'
         $g.Name | Should -Be 'g1'
         $g.Namespace | Should -Be $script:Ns
-        $g.Kind | Should -Be 'Gadget'
+        $g.Kind | Should -Be 'ExplGadget'
         $g.spec.size | Should -Be 3
         $g.spec.color | Should -Be 'blue'
     }
 
     It 'prints custom resources with the CRD''s printer columns' {
-        $text = Get-KubeResource gadgets -Namespace $script:Ns | Out-String -Width 200
+        $text = Get-KubeResource explgadgets -Namespace $script:Ns | Out-String -Width 200
         $text | Should -Match 'NAME\s+SIZE\s+COLOR\s+AGE'
         $text | Should -Match 'g1\s+3\s+blue\s+\d+s'
     }
 
     It 'round-trips a custom resource through YAML without losing fields' {
-        $g = Get-KubeResource gadgets g1 -Namespace $script:Ns
+        $g = Get-KubeResource explgadgets g1 -Namespace $script:Ns
         $back = $g | ConvertTo-KubeYaml | ConvertFrom-KubeYaml
         $back.spec.size | Should -Be 3
         $back.metadata.uid | Should -Be $g.metadata.uid
-        $back.PSObject.TypeNames[0] | Should -Be 'KubePS.Resource#kubeps.example.com/Gadget'
+        $back.PSObject.TypeNames[0] | Should -Be 'KubePS.Resource#explore.kubeps.example.com/ExplGadget'
     }
 }
 
