@@ -83,7 +83,35 @@ public abstract class KubeCmdlet : PSCmdlet, IDisposable
     protected void EmitError(ErrorRecord record) => Enqueue(() => WriteError(record));
 
     /// <summary>Writes a non-terminating error for an engine failure about <paramref name="target"/>.</summary>
-    protected void EmitError(KubeException exception, object? target = null) => EmitError(KubeErrorRecords.Create(exception, target));
+    protected void EmitError(KubeException exception, object? target = null)
+    {
+        if (CiAnnotationFor(exception, target) is { } annotation)
+        {
+            EmitHostLine(annotation);
+        }
+        EmitError(KubeErrorRecords.Create(exception, target));
+    }
+
+    /// <summary>
+    /// The CI annotation line (::error ... / ##vso[task.logissue ...]) for an engine failure, or null. Called for
+    /// every failure written with <see cref="EmitError(KubeException, object?)"/> and for the terminating one; the
+    /// cmdlets with -CiAnnotations override it (see <see cref="CiAnnotator"/>).
+    /// </summary>
+    protected virtual string? CiAnnotationFor(KubeException exception, object? target) => null;
+
+    /// <summary>Writes a line to the host (standard output in a pipeline job, where CI runners read their commands) from any thread.</summary>
+    protected void EmitHostLine(string line) => Enqueue(() => WriteHostLine(line));
+
+    private void WriteHostLine(string line) =>
+        WriteInformation(new HostInformationMessage { Message = line }, new[] { "PSHOST", "KubePS.Ci" });
+
+    private void AnnotateTerminating(ErrorRecord record)
+    {
+        if (record.Exception is KubeException kube && CiAnnotationFor(kube, record.TargetObject) is { } annotation)
+        {
+            WriteHostLine(annotation);
+        }
+    }
 
     /// <summary>Writes to the Verbose stream (from any thread).</summary>
     protected void EmitVerbose(string message) => Enqueue(() => WriteVerbose(message));
@@ -194,18 +222,23 @@ public abstract class KubeCmdlet : PSCmdlet, IDisposable
         }
         catch (TerminatingErrorException terminating)
         {
+            AnnotateTerminating(terminating.Record);
             ThrowTerminatingError(terminating.Record);
         }
         catch (KubeException kube)
         {
-            ThrowTerminatingError(KubeErrorRecords.Create(kube, kube.Target));
+            var record = KubeErrorRecords.Create(kube, kube.Target);
+            AnnotateTerminating(record);
+            ThrowTerminatingError(record);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException and not ParameterBindingException)
         {
             var mapped = KubeErrorMapper.Map(ex, null, null, CancellationToken);
             if (mapped is KubeException mappedKube)
             {
-                ThrowTerminatingError(KubeErrorRecords.Create(mappedKube, mappedKube.Target));
+                var record = KubeErrorRecords.Create(mappedKube, mappedKube.Target);
+                AnnotateTerminating(record);
+                ThrowTerminatingError(record);
             }
 
             ThrowTerminatingError(new ErrorRecord(ex, "KubeUnexpectedError", ErrorCategory.NotSpecified, null));

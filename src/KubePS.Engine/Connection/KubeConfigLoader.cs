@@ -66,6 +66,13 @@ public static class KubeConfigLoader
     /// <summary>Loads and merges the kubeconfig files in effect for <paramref name="explicitPath"/>.</summary>
     public static KubeConfigSet Load(string? explicitPath)
     {
+        // A kubeconfig by content ($env:KUBECONFIG_DATA, as pipelines hand out secrets) wins over $KUBECONFIG and
+        // ~/.kube/config, but not over an explicit -Kubeconfig.
+        if (string.IsNullOrWhiteSpace(explicitPath) && KubeConfigContent.Load(GetEnvironmentVariable) is { } fromContent)
+        {
+            return fromContent;
+        }
+
         var (paths, isExplicit) = ResolvePaths(explicitPath);
         if (isExplicit && !File.Exists(paths[0]))
         {

@@ -186,13 +186,5 @@ internal static class DeployCommandSupport
         pso.Members.Add(new PSMemberSet("PSStandardMembers", new PSMemberInfo[] { new PSPropertySet("DefaultDisplayPropertySet", names) }));
 
     /// <summary>True when the output is read by a person at a console (progress bars) rather than a log (one line per node).</summary>
-    public static bool IsInteractive(PSHost host)
-    {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("TF_BUILD"))
-            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GITHUB_ACTIONS")))
-        {
-            return false;
-        }
-        return host.Name == "ConsoleHost" && !Console.IsOutputRedirected && Environment.UserInteractive;
-    }
+    public static bool IsInteractive(PSHost host) => CiOutput.IsInteractive(host); // the module's one rule: CI, redirection, NO_COLOR
 }

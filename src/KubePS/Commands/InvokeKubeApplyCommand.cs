@@ -61,6 +61,17 @@ public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
     [Alias("Concurrency")]
     public int ThrottleLimit { get; set; } = 16;
 
+    /// <summary>Writes failures as CI annotations (GitHub Actions, Azure Pipelines) naming the manifest file and line; on by default when a CI platform is detected.</summary>
+    [Parameter]
+    public SwitchParameter CiAnnotations { get; set; }
+
+    private CiAnnotator? _ci;
+
+    private CiAnnotator Ci => _ci ??= CiAnnotator.For(MyInvocation.BoundParameters.ContainsKey(nameof(CiAnnotations)) ? CiAnnotations.IsPresent : null);
+
+    /// <inheritdoc />
+    protected override string? CiAnnotationFor(KubeException exception, object? target) => Ci.Annotate(exception, target);
+
     private readonly List<string> _paths = new();
 
     /// <inheritdoc />
@@ -87,6 +98,10 @@ public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         _input.AddPaths(_paths, Recurse.IsPresent);
+        foreach (var d in _input.Documents)
+        {
+            Ci.Register(d.ToString(), d);
+        }
         foreach (var e in _input.Errors)
         {
             EmitError(e, e.Target);

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text.Json;
+using KubePS.Engine.Ci;
 using KubePS.Engine.Errors;
 using KubePS.Engine.Policy;
 using KubePS.Output;
@@ -64,6 +65,17 @@ public sealed class TestKubePolicyCommand : KubeCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Writes failures as CI annotations (GitHub Actions, Azure Pipelines) naming the manifest file and line; on by default when a CI platform is detected.</summary>
+    [Parameter]
+    public SwitchParameter CiAnnotations { get; set; }
+
+    private CiAnnotator? _ci;
+
+    private CiAnnotator Ci => _ci ??= CiAnnotator.For(MyInvocation.BoundParameters.ContainsKey(nameof(CiAnnotations)) ? CiAnnotations.IsPresent : null);
+
+    /// <inheritdoc />
+    protected override string? CiAnnotationFor(KubeException exception, object? target) => Ci.Annotate(exception, target);
+
     /// <inheritdoc />
     protected override void PrepareProcessRecord()
     {
@@ -107,6 +119,14 @@ public sealed class TestKubePolicyCommand : KubeCmdlet
             new PolicyRequest { Verb = Verb, Context = Context, DryRun = true });
         foreach (var o in evaluation.Objects)
         {
+            foreach (var r in o.Results.Where(r => r.Verdict is PolicyVerdict.Deny or PolicyVerdict.Warn))
+            {
+                if (Ci.Annotate(r.Verdict == PolicyVerdict.Deny ? CiSeverity.Error : CiSeverity.Warning,
+                    $"{r.ObjectName}: rule {r.Rule} ({r.RuleType}): {r.Message}{(r.Path is null ? "" : $" [at {r.Path}]")}", $"KubePolicy{r.Verdict}", o.Subject.Document) is { } line)
+                {
+                    EmitHostLine(line);
+                }
+            }
             if (PassThru.IsPresent)
             {
                 using var doc = JsonDocument.Parse(o.Object.ToJsonString());

@@ -5,6 +5,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Models;
 using KubePS.Completion;
+using KubePS.Engine.Ci;
 using KubePS.Engine.Errors;
 using KubePS.Engine.Resources;
 using KubePS.Engine.Wait;
@@ -80,6 +81,17 @@ public sealed class WaitKubeResourceCommand : KubeClusterCmdlet
     /// <summary>Write the final objects instead of the result objects.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Writes failures as CI annotations (GitHub Actions, Azure Pipelines) naming the manifest file and line; on by default when a CI platform is detected.</summary>
+    [Parameter]
+    public SwitchParameter CiAnnotations { get; set; }
+
+    private CiAnnotator? _ci;
+
+    private CiAnnotator Ci => _ci ??= CiAnnotator.For(MyInvocation.BoundParameters.ContainsKey(nameof(CiAnnotations)) ? CiAnnotations.IsPresent : null);
+
+    /// <inheritdoc />
+    protected override string? CiAnnotationFor(KubeException exception, object? target) => Ci.Annotate(exception, target);
 
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
@@ -195,7 +207,7 @@ public sealed class WaitKubeResourceCommand : KubeClusterCmdlet
             FailFast = FailFast.IsPresent,
             DefaultNamespace = EffectiveNamespace,
             Until = Until is null ? null : InvokeUntilAsync,
-            Progress = p => EmitProgress(ToProgressRecord(activityId, p)),
+            Progress = CiOutput.IsInteractive(Host) ? p => EmitProgress(ToProgressRecord(activityId, p)) : StepLine,
         };
         var engine = new WaitEngine(connection.Client);
         var report = await engine.WaitAsync(targets, options, cancellationToken).ConfigureAwait(false);
@@ -219,6 +231,10 @@ public sealed class WaitKubeResourceCommand : KubeClusterCmdlet
         {
             var what = $"{r.Kind} {(r.Namespace is null ? "" : r.Namespace + "/")}{r.Name}";
             var pods = r.Pods.Count > 0 ? $" Pods at fault: {string.Join(", ", r.Pods)}." : "";
+            if (r.Target.Tag is ManifestDocument failedDoc)
+            {
+                Ci.Register(what, failedDoc);
+            }
             EmitError(new KubeException(KubeErrorKind.KubeWaitFailed, $"{what} failed: {r.Reason}: {r.Message}{pods}")
             {
                 Reason = r.Reason,
@@ -236,6 +252,15 @@ public sealed class WaitKubeResourceCommand : KubeClusterCmdlet
             if (timedOut.Count > 10)
             {
                 list += $"; and {timedOut.Count - 10} more";
+            }
+            foreach (var r in timedOut.Where(r => r.Target.Tag is ManifestDocument))
+            {
+                // One annotation on each manifest that did not finish, besides the error that lists them all.
+                if (Ci.Annotate(CiSeverity.Error, $"{r.Kind} {(r.Namespace is null ? "" : r.Namespace + "/")}{r.Name} was not {condition} after {FormatSpan(Timeout)} ({r.Status}{(r.Message is null ? "" : ": " + r.Message)}).",
+                    nameof(KubeErrorKind.KubeWaitTimeout), (ManifestDocument)r.Target.Tag!) is { } line)
+                {
+                    EmitHostLine(line);
+                }
             }
             EmitError(new KubeException(KubeErrorKind.KubeWaitTimeout,
                 $"Timed out after {FormatSpan(Timeout)} waiting for {timedOut.Count} of {report.Results.Count} targets to be {condition}: {list}.")
@@ -358,6 +383,20 @@ public sealed class WaitKubeResourceCommand : KubeClusterCmdlet
         }));
         pso.TypeNames.Insert(0, "KubePS.WaitResult");
         return pso;
+    }
+
+    private int _lastDone = -1;
+
+    // Where no one watches a progress bar (CI, redirected output, NO_COLOR): a line each time a target finishes.
+    private void StepLine(WaitProgress p)
+    {
+        if (p.Done == _lastDone && !p.Completed)
+        {
+            return;
+        }
+        _lastDone = p.Done;
+        var slowest = p.Slowest is null ? "" : (p.Completed ? "; last: " : "; waiting for: ") + p.Slowest + (p.SlowestStatus is null ? "" : " (" + p.SlowestStatus + ")");
+        EmitHostLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[{p.Elapsed.TotalSeconds,7:0.00}s] Wait-KubeResource {p.Done}/{p.Total} done{slowest}"));
     }
 
     private static ProgressRecord ToProgressRecord(int activityId, WaitProgress p)

@@ -28,8 +28,7 @@ public static class LogView
     }
 
     /// <summary>True when colour should be written: the host renders ANSI, NO_COLOR is not set, output is not redirected.</summary>
-    public static bool UseColor(bool hostSupportsColor) =>
-        hostSupportsColor && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) && !Console.IsOutputRedirected;
+    public static bool UseColor(bool hostSupportsColor) => CiOutput.UseColor(hostSupportsColor); // also off in CI
 
     public static string FormatTimestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
