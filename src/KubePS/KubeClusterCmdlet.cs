@@ -40,11 +40,15 @@ public abstract class KubeClusterCmdlet : KubeCmdlet
     [ValidateNotNullOrEmpty]
     public string? Kubeconfig { get; set; }
 
-    /// <summary>The namespace (default: the session's for the context, else the context's namespace, else "default").</summary>
+    /// <summary>
+    /// The namespace (default: the session's for the context, else the context's namespace, else "default").
+    /// Null and empty are allowed so that cluster-scoped objects (whose Namespace is null) pipe in by property name.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Ns")]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyString]
     public virtual string? Namespace { get; set; }
 
     /// <summary>Seconds to wait for a connection to the API server before failing with KubeUnreachable (default 10).</summary>

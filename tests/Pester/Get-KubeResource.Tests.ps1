@@ -341,3 +341,29 @@ Describe 'Show-KubeResource' -Tag Integration {
         { Show-KubeResource cm no-such-cm -Namespace $script:Ns -ErrorAction Stop } | Should -Throw -ErrorId 'KubeNotFound*'
     }
 }
+
+Describe 'Listing several namespaces' -Tag Integration {
+    It 'lists the pods of each namespace piped in, and refreshes cluster-scoped objects' {
+        $pods = @(Get-KubeNamespace $script:Ns, $script:Ns2 | Get-KubePod)
+        $pods.Name | Should -Contain 'web-manual-1'
+        ($pods | Where-Object Namespace -eq $script:Ns).Count | Should -Be 2
+        (Get-KubeNamespace $script:Ns | Get-KubeResource).Name | Should -Be $script:Ns
+    }
+
+    It 'reports one clear error for a forbidden namespace and still lists the others' {
+        if (-not (Test-KubeTestIsLocalCluster)) {
+            Set-ItResult -Skipped -Because 'a 403 on one namespace is injected with the local cluster''s fault endpoint'
+            return
+        }
+        Set-KubeTestFault @{ errorRate = 1.0; errorCodes = @(403); pathPrefix = "/api/v1/namespaces/$($script:Ns2)/pods"; verbs = @('LIST') }
+        try {
+            $pods = @(Get-KubeNamespace $script:Ns, $script:Ns2 | Get-KubePod -ErrorVariable errs -ErrorAction SilentlyContinue)
+        }
+        finally { Clear-KubeTestFault }
+        ($pods | Where-Object Namespace -eq $script:Ns).Count | Should -Be 2
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'KubeForbidden*'
+        $errs[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        "$($errs[0])" | Should -Match ([regex]::Escape($script:Ns2))
+    }
+}

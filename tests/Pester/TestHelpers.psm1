@@ -50,4 +50,20 @@ function Remove-KubeTestNamespace {
     $null = & kubectl --kubeconfig (Get-KubeTestKubeconfig) delete namespace $Name --wait=false --ignore-not-found 2>&1
 }
 
-Export-ModuleMember -Function Get-KubeTestRepoRoot, Get-KubeTestKubeconfig, Test-KubeTestIsLocalCluster, Import-KubeTestModule, Invoke-KubeTestKubectl, New-KubeTestNamespace, Remove-KubeTestNamespace
+function Set-KubeTestFault {
+    # Sets the local cluster's injected faults (PUT /kubeps-admin/faults); only the project's simulated cluster has them.
+    param([Parameter(Mandatory)] [hashtable] $Settings)
+    $text = Get-Content -Raw (Get-KubeTestKubeconfig)
+    $server = [regex]::Match($text, 'server:\s*(\S+)').Groups[1].Value
+    $token = [regex]::Match($text, 'token:\s*(\S+)').Groups[1].Value
+    $null = Invoke-RestMethod -Method Put -Uri "$server/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $token" } -Body ($Settings | ConvertTo-Json -Compress) -ContentType 'application/json' -SkipCertificateCheck
+}
+
+function Clear-KubeTestFault {
+    $text = Get-Content -Raw (Get-KubeTestKubeconfig)
+    $server = [regex]::Match($text, 'server:\s*(\S+)').Groups[1].Value
+    $token = [regex]::Match($text, 'token:\s*(\S+)').Groups[1].Value
+    $null = Invoke-RestMethod -Method Delete -Uri "$server/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $token" } -SkipCertificateCheck
+}
+
+Export-ModuleMember -Function Set-KubeTestFault, Clear-KubeTestFault, Get-KubeTestRepoRoot, Get-KubeTestKubeconfig, Test-KubeTestIsLocalCluster, Import-KubeTestModule, Invoke-KubeTestKubectl, New-KubeTestNamespace, Remove-KubeTestNamespace

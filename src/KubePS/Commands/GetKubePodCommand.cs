@@ -25,7 +25,8 @@ public sealed class GetKubePodCommand : KubeGetCmdlet
     public override string[]? Name { get; set; }
 
     /// <summary>
-    /// A pod (refreshed), a workload (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job: its pods, by its selector), or a pod name.
+    /// A pod (refreshed), a workload (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job: its pods, by its selector),
+    /// a namespace (its pods), or a pod name.
     /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
     public PSObject? InputObject { get; set; }
@@ -58,7 +59,13 @@ public sealed class GetKubePodCommand : KubeGetCmdlet
                 Selector = saved;
                 return;
             }
-            if (input is V1Pod pod)
+            if (input is V1Namespace nsObject)
+            {
+                // Get-KubeNamespace | Get-KubePod: the pods of each namespace piped in.
+                Namespace = nsObject.Metadata?.Name ?? Namespace;
+                Name = null;
+            }
+            else if (input is V1Pod pod)
             {
                 Namespace = pod.Metadata?.NamespaceProperty ?? Namespace;
                 Name = new[] { pod.Metadata?.Name ?? "" };

@@ -128,7 +128,22 @@ public abstract class KubeGetCmdlet : KubeClusterCmdlet
         if (patterns.Count > 0 || exact.Count == 0)
         {
             Func<string, bool>? nameFilter = patterns.Count == 0 ? null : n => patterns.Any(p => p.IsMatch(n));
-            await Run(baseRequest with { NameFilter = nameFilter }).ConfigureAwait(false);
+            try
+            {
+                await Run(baseRequest with { NameFilter = nameFilter }).ConfigureAwait(false);
+            }
+            catch (KubeException ex) when (ex.Kind == KubeErrorKind.KubeForbidden)
+            {
+                // Listing one namespace of several (namespaces piped in): say which one is forbidden and go on with the others.
+                var where = resource.Namespaced && !AllNamespaces.IsPresent ? $" in namespace \"{EffectiveNamespace}\"" : " across all namespaces";
+                EmitError(new KubeException(KubeErrorKind.KubeForbidden, $"Listing {resource.FullName}{where} is forbidden: {ex.Message}", ex)
+                {
+                    Target = resource.Namespaced && !AllNamespaces.IsPresent ? EffectiveNamespace : resource.FullName,
+                    StatusCode = 403,
+                    Reason = ex.Reason,
+                    RecommendedAction = "Ask for list rights on this namespace (kubectl auth can-i list " + resource.FullName + "), or leave it out.",
+                }, EffectiveNamespace);
+            }
         }
     }
 }
