@@ -44,7 +44,7 @@
                 @{ Title = 'The pods of a deployment'; Code = 'Get-KubeDeployment web -Namespace shop | Get-KubePod'; Remarks = 'Uses the deployment''s selector in its namespace.' }
                 @{ Title = 'Running pods on one node, across namespaces'; Code = 'Get-KubePod -AllNamespaces -Phase Running -Node kubeps-node-1 | Format-Table -View Wide'; Remarks = 'The phase is filtered by the server; the node on the client as well, so it works on any server.' }
             )
-            Parameters = @{ Name = 'Pod names or wildcard patterns.'; InputObject = 'A pod (refreshed), a workload (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job: its pods, found by its selector in its namespace), or a pod name.'; Node = 'Only pods scheduled on this node (spec.nodeName).'; Phase = 'Only pods in this phase (status.phase).' }
+            Parameters = @{ Name = 'Pod names or wildcard patterns.'; InputObject = 'A pod (refreshed), a workload (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job: its pods, found by its selector in its namespace), a namespace (its pods: Get-KubeNamespace -Selector team=web | Get-KubePod; a namespace you may not list is one non-terminating KubeForbidden error and the others are still listed), or a pod name.'; Node = 'Only pods scheduled on this node (spec.nodeName).'; Phase = 'Only pods in this phase (status.phase).' }
             Inputs = 'k8s.Models.V1Deployment, V1ReplicaSet, V1StatefulSet, V1DaemonSet, V1Job, V1Pod'; Outputs = 'k8s.Models.V1Pod'; Notes = 'State is kubectl''s STATUS column; Status stays the API''s status object (Status.PodIP, Status.ContainerStatuses).'
             Links = @('Get-KubeResource', 'Get-KubeDeployment', 'Get-KubeEvent')
         }
