@@ -229,6 +229,23 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         { Invoke-KubeDeploy -Path $dir -Namespace $script:Ns -ErrorAction Stop } | Should -Throw -ErrorId 'KubeDeployApplicationInvalid,KubePS.Commands.InvokeKubeDeployCommand'
     }
 
+    It 'does not take over an object of another application without -Force' {
+        $a = Write-App 'owner-a' @{ 'a.yaml' = Get-Cm 'shared-cm' }
+        $b = Write-App 'owner-b' @{ 'a.yaml' = Get-Cm 'shared-cm'; 'b.yaml' = Get-Cm 'only-b' }
+        $null = Invoke-KubeDeploy -Path $a -Namespace $script:Ns
+        $err = Invoke-Captured { Invoke-KubeDeploy -Path $b -Namespace $script:Ns -ErrorAction Continue }
+        $c = $err | Where-Object FullyQualifiedErrorId -EQ 'KubeConflict,KubePS.Commands.InvokeKubeDeployCommand'
+        $c.Exception.Message | Should -Match 'belongs to application "owner-a"'
+        Test-Exists configmap only-b $script:Ns | Should -BeFalse
+        $r = Invoke-KubeDeploy -Path $b -Namespace $script:Ns -Force
+        $r | Should -HaveCount 2
+        kc -n $script:Ns get configmap shared-cm -o 'jsonpath={.metadata.labels.kubeps\.io/application}' | Should -Be 'owner-b'
+        # owner-a's uninstall leaves the object it no longer owns alone
+        $gone = Remove-KubeDeploy -Name owner-a -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable rmErr
+        $rmErr.Exception.Message | Should -Match 'no longer carries'
+        Test-Exists configmap shared-cm $script:Ns | Should -BeTrue
+    }
+
     It 'refuses an inventory namespace that does not exist' {
         $dir = Write-App 'noinv' @{ 'a.yaml' = Get-Cm 'noinv' }
         $err = Invoke-Captured { Invoke-KubeDeploy -Path $dir -Namespace $script:Ns -InventoryNamespace 'no-such-namespace-kps' -ErrorAction Continue }

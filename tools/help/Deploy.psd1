@@ -9,7 +9,7 @@
         FieldManager       = 'The field manager recorded in managedFields (default kubeps).'
         PolicyPath         = 'Policy files to enforce before anything is sent (replaces $env:KUBEPS_POLICY for this call); for a deploy they run as a pre-write hook of the plan: deny fails validation, warn writes a warning, mutate changes the objects before the dry run.'
         AuditPath          = 'The audit log to append to (default: $env:KUBEPS_AUDIT_PATH, else kubeps/audit.jsonl in the user''s data directory).'
-        Force              = 'Takes ownership of fields another field manager owns (server-side apply force=true) instead of failing with KubeApplyConflict.'
+        Force              = 'Takes ownership of fields another field manager owns (server-side apply force=true) instead of failing with KubeApplyConflict, and takes over objects labelled with another application (kubeps.io/application) instead of failing validation with KubeConflict.'
     }
     Commands = @{
         'Invoke-KubeDeploy' = @{
@@ -19,7 +19,7 @@ The plan is a graph with one node per object. Edges come from three sources, mer
 
 An edge is a gate. Explicit dependencies wait until the dependency is ready (its kubeps.io/wait-for condition, Ready by default; "=Applied" only waits for the apply, and any Wait-KubeResource condition such as "Job/migrate=Condition=Complete" works); kind and reference edges wait only for the apply. Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, Pods and CRDs are waited on until ready (kstatus rules) whether or not something depends on them; kubeps.io/wait-for: Applied turns that off.
 
-Before anything is written, the whole plan is validated: documents that do not parse or lack apiVersion/kind/metadata.name, duplicates, kinds the server does not serve, namespaces that do not exist, cycles (the error names the path), references to objects neither in the application nor in the cluster, pre-write hooks (policy), and a server dry run of every object whose namespace or CRD already exists. If anything fails, every problem is written as an error and the command ends with KubeDeployValidationFailed: nothing was applied.
+Before anything is written, the whole plan is validated: documents that do not parse or lack apiVersion/kind/metadata.name, duplicates, kinds the server does not serve, namespaces that do not exist, cycles (the error names the path), references to objects neither in the application nor in the cluster, objects that another application deployed (their kubeps.io/application label; -Force takes them over), pre-write hooks (policy), and a server dry run of every object whose namespace or CRD already exists. If anything fails, every problem is written as an error and the command ends with KubeDeployValidationFailed: nothing was applied.
 
 Then each node is applied (server-side apply) as soon as its gates open, with at most -Concurrency applies in flight; readiness is watched through watches shared by the whole deploy. Requests that fail with 429 or 5xx are retried with exponential backoff (server-side apply is idempotent: no duplicates). A node that fails stops its dependents (Skipped, with the reason); independent branches finish, unless -FailFast stops everything. -Timeout bounds the whole deploy. Ctrl+C stops at once; objects already applied stay.
 

@@ -296,6 +296,12 @@ public static class DeployPlanner
             return plan;
         }
 
+        // Objects that another application deployed are not taken over silently.
+        if (!request.Force)
+        {
+            await CheckOwnersAsync(client, plan, request, cancellationToken).ConfigureAwait(false);
+        }
+
         // Server dry run of every object (and the diff, when asked).
         await DryRunAsync(client, plan, applyOptions, request, cancellationToken).ConfigureAwait(false);
         foreach (var v in plan.Verdicts)
@@ -441,6 +447,51 @@ public static class DeployPlanner
                 }
                 : new KubeException(error.Kind, $"{l.From.Key}: could not check {target}: {error.Message}", error) { Target = l.From.Key.ToString(), StatusCode = error.StatusCode };
             plan.Problems.Add(new DeployProblem(ex, l.From.Document));
+        }
+    }
+
+    private static async Task CheckOwnersAsync(IKubernetes client, DeployPlan plan, DeployRequest request, CancellationToken cancellationToken)
+    {
+        var app = plan.Application.Name;
+        var selector = Uri.EscapeDataString($"{DeployApplication.ApplicationLabel},{DeployApplication.ApplicationLabel}!={app}");
+        var groups = plan.Nodes.Where(n => n.Object.Resource is not null && n.Object.Deferred is null && n.Object.Resource.Supports("list"))
+            .GroupBy(n => (n.Object.Resource!.ApiVersion, n.Object.Resource!.Plural, n.Key.Namespace)).ToList();
+        var owned = new ConcurrentBag<(DeployNode Node, string Owner)>();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, request.Concurrency), CancellationToken = cancellationToken }, async (g, ct) =>
+        {
+            var first = g.First();
+            var byName = g.ToDictionary(n => n.Key.Name, StringComparer.Ordinal);
+            var path = first.Object.Resource!.PathFor(first.Key.Namespace) + "?labelSelector=" + selector;
+            try
+            {
+                using var doc = await DeployRetry.RunAsync(c => KubeRequest.GetJsonAsync(client, path, c), request.MaxRetries, TimeSpan.FromMilliseconds(200), null, ct).ConfigureAwait(false);
+                if (!doc.RootElement.TryGetProperty("items", out var items))
+                {
+                    return;
+                }
+                foreach (var item in items.EnumerateArray())
+                {
+                    if (item.TryGetProperty("metadata", out var m) && m.TryGetProperty("name", out var n) && n.GetString() is { } name && byName.TryGetValue(name, out var node)
+                        && m.TryGetProperty("labels", out var l) && l.TryGetProperty(DeployApplication.ApplicationLabel, out var a) && a.GetString() is { } owner && owner != app)
+                    {
+                        owned.Add((node, owner));
+                    }
+                }
+            }
+            catch (KubeException ex) when (ex.Kind is KubeErrorKind.KubeForbidden or KubeErrorKind.KubeNotFound)
+            {
+                // cannot list: the dry run still validates the object
+            }
+        }).ConfigureAwait(false);
+        foreach (var (node, owner) in owned.OrderBy(o => o.Node.Order))
+        {
+            plan.Problems.Add(new DeployProblem(new KubeException(KubeErrorKind.KubeConflict,
+                $"{node.Document}: {node.Key} belongs to application \"{owner}\" ({DeployApplication.ApplicationLabel}={owner}), not to {app}.")
+            {
+                Target = node.Key.ToString(),
+                StatusCode = 409,
+                RecommendedAction = $"Rename the object, remove it from one of the applications, or take it over with -Force.",
+            }, node.Document));
         }
     }
 
