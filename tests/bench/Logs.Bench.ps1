@@ -128,6 +128,6 @@ Import-Module '$Module'
         KubePS    = '{0:N0} lines/s' -f ($objects.Lines / $objects.Seconds)
         Kubectl   = '{0:N0} lines/s' -f $theirs.Rate
         Ratio     = '{0:N2} (KubePS/kubectl throughput)' -f (($objects.Lines / $objects.Seconds) / [Math]::Max(1, $theirs.Rate))
-        Notes     = ('Get-KubeLog -Follow -Timeout {0}s | Measure-Object in a fresh pwsh (connect and first list included in the time): {1:N0} LogLine objects, {2:N1} s CPU including the connection; kubectl column is its stdout rate from the row above. The stdout row is slower because the pwsh console host writes each string separately.' -f $Seconds, $objects.Lines, $objects.Cpu)
+        Notes     = ('Get-KubeLog -Follow -Timeout {0}s | Measure-Object in a fresh pwsh (connect and first list included in the time): {1:N0} LogLine objects, {2:N1} s CPU including the connection; kubectl column is its stdout rate from the row above. In the stdout row the pwsh console host writes each string separately, which is most of the KubePS CPU there.' -f $Seconds, $objects.Lines, $objects.Cpu)
     }
 }
