@@ -30,8 +30,8 @@ public static class CiOutput
         return hostSupportsColor && !env.NoColor && !env.IsCi && !Console.IsOutputRedirected;
     }
 
-    /// <summary>-CiAnnotations' default: on when a CI platform that reads annotations is detected.</summary>
-    public static bool AnnotationsByDefault => CiEnvironment.Current.SupportsAnnotations;
+    /// <summary>-CiAnnotations' default: on when a CI platform that reads annotations is detected (unless KUBEPS_CI_ANNOTATIONS=false).</summary>
+    public static bool AnnotationsByDefault => CiEnvironment.Current.AnnotationsByDefault;
 }
 
 /// <summary>

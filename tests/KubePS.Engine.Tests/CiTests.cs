@@ -26,6 +26,9 @@ public sealed class CiTests
         Assert.False(Env(("CI", "false")).IsCi);
         Assert.False(Env().IsCi);
         Assert.True(Env(("NO_COLOR", "1")).NoColor);
+        Assert.True(Env(("GITHUB_ACTIONS", "true")).AnnotationsByDefault);
+        Assert.False(Env(("GITHUB_ACTIONS", "true"), ("KUBEPS_CI_ANNOTATIONS", "false")).AnnotationsByDefault);
+        Assert.False(Env(("CI", "true")).AnnotationsByDefault);
         var gh = Env(("GITHUB_ACTIONS", "true"), ("GITHUB_WORKSPACE", "/w"), ("GITHUB_STEP_SUMMARY", "/s.md"), ("RUNNER_TEMP", "/t"));
         Assert.Equal("/w", gh.Workspace);
         Assert.Equal("/s.md", gh.StepSummaryPath);

@@ -39,6 +39,15 @@ public sealed class CiEnvironment
     /// <summary>True when annotations make sense here (a known platform).</summary>
     public bool SupportsAnnotations => Platform != CiPlatform.None;
 
+    /// <summary>
+    /// True when KUBEPS_CI_ANNOTATIONS is false or 0: -CiAnnotations then defaults to off even in CI (a test suite whose
+    /// expected failures should not become annotations on the run). An explicit -CiAnnotations still turns them on.
+    /// </summary>
+    public bool AnnotationsOptedOut { get; init; }
+
+    /// <summary>-CiAnnotations' default: on for a known platform unless opted out.</summary>
+    public bool AnnotationsByDefault => SupportsAnnotations && !AnnotationsOptedOut;
+
     /// <summary>The current process environment.</summary>
     public static CiEnvironment Current => Detect(Environment.GetEnvironmentVariable);
 
@@ -55,6 +64,7 @@ public sealed class CiEnvironment
             Platform = platform,
             IsCi = platform != CiPlatform.None || (!string.IsNullOrEmpty(ci) && !string.Equals(ci, "false", StringComparison.OrdinalIgnoreCase) && ci != "0"),
             NoColor = !string.IsNullOrEmpty(get("NO_COLOR")),
+            AnnotationsOptedOut = get("KUBEPS_CI_ANNOTATIONS")?.Trim() is { } optOut && (optOut == "0" || string.Equals(optOut, "false", StringComparison.OrdinalIgnoreCase)),
             Workspace = NonEmpty(platform == CiPlatform.GitHubActions ? get("GITHUB_WORKSPACE") : platform == CiPlatform.AzurePipelines ? get("BUILD_SOURCESDIRECTORY") : null),
             StepSummaryPath = platform == CiPlatform.GitHubActions ? NonEmpty(get("GITHUB_STEP_SUMMARY")) : null,
             TempDirectory = NonEmpty(platform == CiPlatform.GitHubActions ? get("RUNNER_TEMP") : platform == CiPlatform.AzurePipelines ? get("AGENT_TEMPDIRECTORY") : null),
