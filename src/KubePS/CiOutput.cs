@@ -110,6 +110,11 @@ public sealed class CiAnnotator
         {
             return new CiSourceLocation(d.Source, d.Line);
         }
+        // A file and line the text names is the most precise (a problem names its own document); then what was registered for the target.
+        if (CiLocation.Find(true, target as string, exception.Target as string, exception.Message) is { Line: not null } named)
+        {
+            return named;
+        }
         foreach (var key in new[] { target as string, exception.Target as string, exception.Target is ManifestDocument td ? td.ToString() : null })
         {
             if (key is not null)

@@ -9,7 +9,7 @@ namespace KubePS.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "KubeDeploy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(PSObject))]
-public sealed class InvokeKubeDeployCommand : KubeDeployCmdlet
+public sealed partial class InvokeKubeDeployCommand : KubeDeployCmdlet
 {
     /// <summary>Applies in flight at once (default 8; waits for readiness take no slot).</summary>
     [Parameter]
@@ -38,9 +38,11 @@ public sealed class InvokeKubeDeployCommand : KubeDeployCmdlet
             throw new KubeException(KubeErrorKind.KubeWaitInvalidArgument, $"-Timeout must be positive (it is {Timeout}).") { Target = Timeout };
         }
         var (connection, plan) = await PlanAsync(computeDiff: WhatIfMode, planOnly: WhatIfMode, cancellationToken).ConfigureAwait(false);
+        RegisterCiDocuments(plan);
         if (!plan.IsValid)
         {
             await AuditDeployAsync(plan, null, WhatIfMode, cancellationToken).ConfigureAwait(false);
+            PublishCiProblems(plan);
             throw ReportProblems(plan);
         }
         var app = plan.Application;
@@ -130,6 +132,7 @@ public sealed class InvokeKubeDeployCommand : KubeDeployCmdlet
             WriteInformation(DeployCommandSupport.ToSummary(result), new[] { "KubePS.DeploySummary" });
             return true;
         }).ConfigureAwait(false);
+        PublishCiSummary(result);
 
         foreach (var r in result.Nodes.Where(r => r.State == DeployNodeState.Failed))
         {
