@@ -226,4 +226,29 @@ public sealed class CiTests
             KubeConfigLoader.GetEnvironmentVariable = previous;
         }
     }
+
+    [Fact]
+    public async Task Exec_plugins_run_without_a_prompt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        using var dir = new TempDir();
+        // A plugin that would prompt (reads a line from stdin) gets end-of-input at once instead of waiting for a person.
+        dir.WriteScript("prompting.sh", """
+            #!/bin/sh
+            printf 'Password: ' >&2
+            read -r answer
+            echo "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"answer-[$answer]\"}}"
+            """);
+        var provider = new ExecCredentialProvider(new KubeExecConfig { Command = "./prompting.sh", BaseDirectory = dir.Path }, "ci");
+        var header = await provider.GetAuthenticationHeaderAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("answer-[]", header.Parameter);
+
+        var always = new ExecCredentialProvider(new KubeExecConfig { Command = "./prompting.sh", BaseDirectory = dir.Path, InteractiveMode = "Always" }, "ci");
+        var ex = await Assert.ThrowsAsync<KubePS.Engine.Errors.KubeException>(() => always.GetAuthenticationHeaderAsync(CancellationToken.None));
+        Assert.Equal(KubePS.Engine.Errors.KubeErrorKind.KubeExecPluginFailed, ex.Kind);
+        Assert.Contains("interactive", ex.Message, StringComparison.Ordinal);
+    }
 }
