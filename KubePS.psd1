@@ -57,6 +57,7 @@
         'Invoke-KubeDeploy'
         'Get-KubeDeployPlan'
         'Remove-KubeDeploy'
+        'Expand-KubeTemplate'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(

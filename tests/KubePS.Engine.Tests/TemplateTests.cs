@@ -178,6 +178,8 @@ public class TemplateRendererTests
         Assert.Equal("ok", R("{{ values.x | required \"m\" }}", "x: ok"));
         var direct = Fails("{{ required(values.db.port, \"port please\") }}");
         Assert.Equal("db.port", direct.Target);
+        var chained = Fails("{{ values.redis.password | required \"pw\" | b64enc }}");
+        Assert.Equal("redis.password", chained.Target);
     }
 
     [Fact]

@@ -281,21 +281,23 @@ public static class TemplateRenderer
     /// <summary>The expression a function was called on: the left of a pipe, or the first argument.</summary>
     private static string? CallerPath(TemplateContext context)
     {
-        for (var node = context.CurrentNode; node is not null; node = node.Parent)
+        ScriptNode? child = context.CurrentNode;
+        for (var node = child?.Parent; node is not null; child = node, node = node.Parent)
         {
-            if (node is ScriptPipeCall pipe)
+            if (node is ScriptPipeCall pipe && !ReferenceEquals(pipe.From, child))
             {
+                // The value came down this pipe: its leftmost expression is where it was read.
                 var from = pipe.From;
                 while (from is ScriptPipeCall inner)
                 {
-                    from = inner.To;
+                    from = inner.From;
                 }
                 return from is null ? null : Path(from.ToString());
             }
-            if (node is ScriptFunctionCall call && node.Parent is not ScriptPipeCall && call.Arguments.Count > 0 && call.Target?.ToString() is "required" or "int")
-            {
-                return Path(call.Arguments[0].ToString());
-            }
+        }
+        if (context.CurrentNode is ScriptFunctionCall call && call.Arguments.Count > 0)
+        {
+            return Path(call.Arguments[0].ToString());
         }
         return null;
 

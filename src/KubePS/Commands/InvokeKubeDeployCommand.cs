@@ -161,6 +161,10 @@ public sealed partial class InvokeKubeDeployCommand : KubeDeployCmdlet
         {
             EmitError(e, e.Target);
         }
+        if (Watch.IsPresent)
+        {
+            await WatchAsync(plan, result.Succeeded, options, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void HostLine(string line) =>

@@ -44,6 +44,36 @@ public abstract class KubeDeployCmdlet : KubeChangeCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>The environment of a templates application (values.&lt;env&gt;.yaml, kubeps.yaml environments.&lt;env&gt;).</summary>
+    [Parameter]
+    [Alias("Env")]
+    public string? Environment { get; set; }
+
+    /// <summary>Values files for the templates, merged after the environment's, in order.</summary>
+    [Parameter]
+    public string[] ValuesFile { get; set; } = Array.Empty<string>();
+
+    /// <summary>key.path=value for the templates (typed like helm --set), merged after -ValuesFile.</summary>
+    [Parameter]
+    public string[] Set { get; set; } = Array.Empty<string>();
+
+    /// <summary>A hashtable of values for the templates, merged last.</summary>
+    [Parameter]
+    public System.Collections.IDictionary? Values { get; set; }
+
+    /// <summary>The resolved -Path entries.</summary>
+    protected IReadOnlyList<string> ResolvedPaths => _paths;
+
+    /// <summary>The document sources of the last plan (templates sources hold their last render and its secrets).</summary>
+    protected IReadOnlyList<IDeployDocumentSource> LastSources { get; private set; } = Array.Empty<IDeployDocumentSource>();
+
+    /// <summary>The template inputs (-Environment, -ValuesFile, -Set, -Values, an explicit -Namespace) for the deploy's sources.</summary>
+    protected Engine.Templates.TemplateInputs TemplateInputs() =>
+        TemplateCommandSupport.Inputs(Environment, ValuesFile.Select(ResolvePath), Set, Values, MyInvocation.BoundParameters.ContainsKey("Namespace") ? EffectiveNamespace : null);
+
+    /// <summary>The secrets of the last render (templates sources), for everything the deploy prints.</summary>
+    protected Engine.Templates.SecretRedactor Redactor() => TemplateCommandSupport.Redactor(LastSources);
+
     /// <inheritdoc />
     protected override void PrepareProcessRecord()
     {
@@ -68,16 +98,26 @@ public abstract class KubeDeployCmdlet : KubeChangeCmdlet
     }
 
     /// <summary>Reads the input and plans (validating everything; nothing is written). Problems are in the plan.</summary>
-    protected async Task<(KubeConnection Connection, DeployPlan Plan)> PlanAsync(bool computeDiff, bool planOnly, CancellationToken cancellationToken)
+    protected async Task<(KubeConnection Connection, DeployPlan Plan)> PlanAsync(bool computeDiff, bool planOnly, CancellationToken cancellationToken,
+        IReadOnlyList<IDeployDocumentSource>? sourcesOverride = null, string? inventoryNamespaceOverride = null)
     {
         var (app, sources) = DeployCommandSupport.Resolve(_paths, _input.Documents, Name);
+        if (sourcesOverride is not null)
+        {
+            sources = sourcesOverride.ToList(); // a re-apply of some objects (hot reload): LastSources stay the application's
+        }
+        else
+        {
+            LastSources = sources;
+            TemplateCommandSupport.CheckSources(sources, TemplateInputs());
+        }
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var request = new DeployRequest
         {
             Application = app,
             Sources = sources,
             DefaultNamespace = EffectiveNamespace,
-            InventoryNamespace = InventoryNamespace,
+            InventoryNamespace = inventoryNamespaceOverride ?? InventoryNamespace,
             ComputeDiff = computeDiff,
             PlanOnly = planOnly,
             FieldManager = FieldManager,
@@ -85,12 +125,15 @@ public abstract class KubeDeployCmdlet : KubeChangeCmdlet
             ContextName = connection.ContextName,
             Server = connection.Server,
             Hooks = new IDeployPreWriteHook[] { DeployPolicyHook() },
+            Environment = string.IsNullOrEmpty(Environment) ? null : Environment,
+            Values = new Dictionary<string, object?> { [Engine.Templates.TemplateInputs.DeployValuesKey] = TemplateInputs() },
         };
         var plan = await connection.CallAsync((c, ct) => DeployPlanner.PlanAsync(c, request, ct), cancellationToken).ConfigureAwait(false);
         foreach (var e in _input.Errors)
         {
             plan.Problems.Insert(0, new DeployProblem(e, null));
         }
+        TemplateCommandSupport.RedactProblems(plan, Redactor());
         foreach (var v in plan.Verdicts.Where(v => v.Severity is DeployVerdictSeverity.Warn))
         {
             EmitWarning($"{(v.Target is null ? "" : v.Target + ": ")}{v.Hook}/{v.Rule}: {v.Message}");
