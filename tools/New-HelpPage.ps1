@@ -43,7 +43,7 @@ foreach ($cmdName in $Name) {
         $null = $sb.AppendLine("### Example ${i}: $($ex.Title)`n``````powershell`n$($ex.Code)`n```````n`n$($ex.Remarks)`n")
     }
     $null = $sb.AppendLine("## PARAMETERS`n")
-    foreach ($p in ($cmd.Parameters.Values | Where-Object { $_.Name -notin $common } | Sort-Object Name)) {
+    foreach ($p in ($cmd.Parameters.get_Values() | Where-Object { $_.Name -notin $common } | Sort-Object Name)) {
         $desc = if ($spec.Parameters -and $spec.Parameters[$p.Name]) { $spec.Parameters[$p.Name] } else { $text.Parameters[$p.Name] }
         if (-not $desc) { throw "No description for -$($p.Name) of $cmdName in $TextFile or tools/help/Common.psd1." }
         $sets = @($p.ParameterSets.Keys | ForEach-Object { if ($_ -eq '__AllParameterSets') { '(All)' } else { $_ } })

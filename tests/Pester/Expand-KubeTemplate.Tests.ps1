@@ -70,7 +70,7 @@ Describe 'Expand-KubeTemplate' -Tag Unit {
     }
 
     Context 'merge order' {
-        It 'values.yaml < environments.<env>.values < values.<env>.yaml < -ValuesFile < -Set < -Values' {
+        It 'merges values.yaml, then the environment (kubeps.yaml values, values.ENV.yaml), -ValuesFile, -Set, -Values' {
             $app = New-App -Files @{
                 'extra1.yaml' = "web: {port: 8081}`nimage: {tag: file1}`nlogLevel: file1"
                 'extra2.yaml' = "web: {port: 8082}`nimage: {tag: file2}"

@@ -81,7 +81,7 @@ Describe 'Invoke-KubeDeploy -Watch' -Tag Integration {
     It 'refuses a broken template and leaves the cluster as it was' {
         $good = Get-Content -Raw (Join-Path $script:App 'templates/service.yaml')
         $errorsBefore = $script:Ps.Streams.Error.Count
-        Save 'templates/service.yaml' ($good -replace '\{\{ values\.web\.port \}\}', '{{ values.web.port ')
+        Save 'templates/service.yaml' ($good -replace '\{\{ values\.web\.port \}\}', '{{ values.web.port | }}')
         Wait-Until { $script:Ps.Streams.Error.Count -gt $errorsBefore } 'the template error'
         (Get-Errors)[$errorsBefore].FullyQualifiedErrorId | Should -BeLike 'KubeTemplateSyntaxError*'
         "$((Get-Errors)[$errorsBefore])" | Should -Match 'service\.yaml\(\d+,\d+\)'

@@ -10,6 +10,12 @@
         PolicyPath         = 'Policy files to enforce before anything is sent (replaces $env:KUBEPS_POLICY for this call); for a deploy they run as a pre-write hook of the plan: deny fails validation, warn writes a warning, mutate changes the objects before the dry run.'
         AuditPath          = 'The audit log to append to (default: $env:KUBEPS_AUDIT_PATH, else kubeps/audit.jsonl in the user''s data directory).'
         Force              = 'Takes ownership of fields another field manager owns (server-side apply force=true) instead of failing with KubeApplyConflict, and takes over objects labelled with another application (kubeps.io/application) instead of failing validation with KubeConflict.'
+        Environment        = 'The environment of an application with templates (kubeps.yaml sources: - templates: templates): values.<env>.yaml, secrets.<env>.yaml and environments.<env> of kubeps.yaml (its namespace, values and valuesFiles). An unknown environment fails validation with KubeTemplateUnknownEnvironment, which lists the known ones. See Expand-KubeTemplate for the merge order and the template language.'
+        ValuesFile         = 'Values files for the templates, merged after the environment''s files, in order.'
+        Set                = 'key.path=value overrides for the templates, merged after -ValuesFile, typed like helm --set (numbers, true/false, null, {a,b} lists, \. escapes a dot). Values given with -Set are secrets: never shown in plans, errors or logs.'
+        Values             = 'A hashtable of values for the templates, merged last.'
+        Watch              = 'After the deploy, keeps running and watches the application''s files (its directory, recursively, and the -ValuesFile directories). On a change (debounced) it re-renders, compares every rendered object with what was applied, and deploys only the objects whose content changed (waiting as the plan says); the output objects carry a Reload number. A template error, invalid values or an invalid changed object is written as an error and nothing is applied: the cluster is left as it was until the next save fixes it. Objects that are no longer rendered are reported, not deleted. Ctrl+C ends it.'
+        DebounceMilliseconds = 'With -Watch: how long the files must stay unchanged before a reload (default 300).'
     }
     Commands = @{
         'Invoke-KubeDeploy' = @{
