@@ -122,6 +122,20 @@ Describe 'CI annotations' -Tag Integration {
         $off | Should -BeNullOrEmpty
     }
 
+    It 'renders a templates application per environment, and annotates the rendered file in the policy check' {
+        $guestbook = Join-Path (Get-KubeTestRepoRoot) 'docs/examples/guestbook'
+        $rendered = Join-Path $TestDrive 'rendered'
+        $r = Invoke-CiScript 'Render-Environments.ps1' @('-Path', $guestbook, '-Environment', 'dev,prod', '-OutputDirectory', $rendered) @{ GITHUB_ACTIONS = 'true'; GITHUB_WORKSPACE = "$TestDrive" }
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r.Text | Should -Match 'Rendered \d+ objects for dev'
+        $prod = Join-Path $rendered 'prod.yaml'
+        Get-Content -Raw $prod | Should -Match 'namespace: guestbook-prod'
+        $line = Get-DocLine $prod 'kind: Deployment'
+        $p = Invoke-CiScript 'Test-Manifests.ps1' @('-Path', $rendered, '-PolicyPath', $script:Policy) @{ GITHUB_ACTIONS = 'true'; GITHUB_WORKSPACE = "$TestDrive" }
+        $p.ExitCode | Should -Be 1 -Because 'the guestbook Deployment has no owner annotation'
+        $p.Lines | Where-Object { $_ -like "::error file=rendered/prod.yaml,line=$line,title=KubePolicyDeny::Deployment/guestbook-prod/guestbook-web: rule owner-annotation*" } | Should -Not -BeNullOrEmpty -Because $p.Text
+    }
+
     It 'annotates an unreadable manifest on its line (Invoke-KubeApply)' {
         $dir = Join-Path $TestDrive 'yaml-bad'
         $null = New-Item -ItemType Directory $dir
@@ -258,7 +272,7 @@ Describe 'The CI documentation' -Tag Unit {
         foreach ($wf in 'github-workflow.yml', 'azure-pipelines.yml') {
             $text = Get-Content -Raw (Join-Path $script:Examples $wf)
             $doc.Contains($text.Trim().Replace("`r`n", "`n")) | Should -BeTrue -Because "docs/ci.md shows $wf verbatim"
-            foreach ($s in 'Test-Manifests.ps1', 'Compare-Changes.ps1', 'Deploy.ps1', 'Save-FailedPodLogs.ps1') { $text | Should -Match ([regex]::Escape($s)) }
+            foreach ($s in 'Render-Environments.ps1', 'Test-Manifests.ps1', 'Compare-Changes.ps1', 'Deploy.ps1', 'Save-FailedPodLogs.ps1') { $text | Should -Match ([regex]::Escape($s)) }
         }
     }
 }

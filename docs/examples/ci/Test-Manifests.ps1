@@ -7,7 +7,7 @@ each Deny as an error annotation and each Warn as a warning annotation on the ma
 anything is denied, so the job fails.
 #>
 param(
-    [Parameter(Mandatory)] [string] $Path,
+    [Parameter(Mandatory)] [string[]] $Path,
     [Parameter(Mandatory)] [string] $PolicyPath
 )
 $ErrorActionPreference = 'Stop'
