@@ -57,7 +57,7 @@ AfterAll {
         if ($script:Ps.InvocationStateInfo.State -eq 'Running') { $script:Ps.Stop() }
         $script:Ps.Dispose()
     }
-    Remove-KubeTestNamespace -Name $script:Ns
+    if ($script:Ns) { Remove-KubeTestNamespace -Name $script:Ns }
 }
 
 Describe 'Invoke-KubeDeploy -Watch' -Tag Integration {
