@@ -64,7 +64,14 @@ public sealed class SimLogSource(Simulation sim) : ILogSource
         var name = JsonUtil.Str(pod, "metadata", "name");
         var uid = JsonUtil.Str(pod, "metadata", "uid") ?? "";
         long next = 1;
-        if (c.Rate > 0 && after > i.Start) next = (long)Math.Floor((after - i.Start).TotalSeconds * c.Rate + 1e-9) + 1;
+        if (c.Rate > 0 && after > i.Start)
+        {
+            // The first line strictly after the last one served: estimate, then settle on the exact tick
+            // (line times are truncated to 100 ns ticks, so the estimate can be one off either way).
+            next = Math.Max(1, (long)Math.Floor((after - i.Start).TotalSeconds * c.Rate) + 1);
+            while (TimeOf(c, i, next) <= after) next++;
+            while (next > 1 && TimeOf(c, i, next - 1) > after) next--;
+        }
         while (!ct.IsCancellationRequested)
         {
             var total = CountAt(c, i, DateTime.UtcNow);
