@@ -167,3 +167,26 @@ Describe 'Audit log with concurrent writers' -Tag Integration {
         @($records | Where-Object Verb -eq apply).Count | Should -Be 40
     }
 }
+
+Describe 'Audit of Remove-KubeDeploy' -Tag Integration {
+    BeforeAll {
+        $script:Kc = Get-KubeTestKubeconfig
+        $script:Ns = New-KubeTestNamespace -Prefix 'kaudd'
+        $script:Log = Join-Path $TestDrive 'audit-deploy.jsonl'
+        $app = Join-Path $TestDrive 'app'
+        $null = New-Item -ItemType Directory -Path $app
+        Set-Content (Join-Path $app 'cm.yaml') "apiVersion: v1`nkind: ConfigMap`nmetadata: {name: one, namespace: $($script:Ns)}`ndata: {a: '1'}`n---`napiVersion: v1`nkind: ConfigMap`nmetadata: {name: two, namespace: $($script:Ns)}`ndata: {b: '2'}"
+        $script:AppName = 'aud' + [guid]::NewGuid().ToString('n').Substring(0, 6)
+        Invoke-KubeDeploy -Path $app -Name $script:AppName -Kubeconfig $script:Kc -Namespace $script:Ns -AuditPath $script:Log | Out-Null
+        Remove-KubeDeploy $script:AppName -Kubeconfig $script:Kc -AuditPath $script:Log -Confirm:$false | Out-Null
+    }
+    AfterAll { Remove-KubeTestNamespace -Name $script:Ns }
+
+    It 'records every delete of the uninstall, and the objects are gone' {
+        $deletes = @(Get-KubeAuditLog -Path $script:Log -Verb delete)
+        ($deletes | Where-Object Kind -eq ConfigMap).Name | Sort-Object | Should -Be @('one', 'two')
+        $deletes | ForEach-Object { $_.Outcome | Should -Be 'Succeeded' }
+        (Invoke-KubeTestKubectl get configmap -n $script:Ns -o name) -join ' ' | Should -Not -Match 'configmap/(one|two)\b'
+        (Test-KubeAuditLog -Path $script:Log).Valid | Should -BeTrue
+    }
+}

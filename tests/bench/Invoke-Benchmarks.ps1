@@ -51,7 +51,11 @@ $lines = @(
     '| Benchmark | KubePS | kubectl | Ratio | Notes |'
     '|---|---|---|---|---|'
 )
-foreach ($r in $results) { $lines += "| $($r.Benchmark) | $($r.KubePS) | $($r.Kubectl) | $($r.Ratio) | $($r.Notes -replace '\|', '/') |" }
+function ConvertTo-Cell([object] $Value) { "$Value" -replace '\|', '\|' -replace "`r?`n", ' ' }
+foreach ($r in $results) { $lines += "| $(ConvertTo-Cell $r.Benchmark) | $(ConvertTo-Cell $r.KubePS) | $(ConvertTo-Cell $r.Kubectl) | $(ConvertTo-Cell $r.Ratio) | $(ConvertTo-Cell $r.Notes) |" }
+# Numbers measured by the test suites rather than by a side-by-side run (the local cluster's own capacity, policy cost).
+$extra = Join-Path $PSScriptRoot 'measured-elsewhere.md'
+if (Test-Path $extra) { $lines += ''; $lines += Get-Content $extra }
 $out = Join-Path $Root 'docs/benchmarks.md'
 if ($Only.Count -gt 0 -and (Test-Path $out)) { $out = Join-Path $Root 'out/benchmarks.partial.md' }
 Set-Content -Path $out -Value $lines -Encoding utf8

@@ -65,6 +65,12 @@ public sealed class RemoveKubeDeployCommand : KubeChangeCmdlet
         {
             EmitError(e, e.Target);
         }
+        // Every delete of the uninstall is in the audit trail, like any other mutating call.
+        var audit = deleted.Select(e => NewAuditEvent("delete", null, dryRun ? Engine.Audit.AuditOutcome.DryRun : Engine.Audit.AuditOutcome.Succeeded, dryRun,
+                $"Remove-KubeDeploy {Name}, level {e.Level}", e.Kind, e.Namespace, e.Name, e.ApiVersion))
+            .Concat(errors.Select(e => NewAuditEvent("delete", null, Engine.Audit.AuditOutcome.Failed, dryRun, $"Remove-KubeDeploy {Name}: {e.Message}",
+                name: e.Target as string)));
+        await AuditAsync(audit, cancellationToken).ConfigureAwait(false);
         if (!dryRun && errors.Count == 0)
         {
             await connection.CallAsync(async (c, ct) =>
