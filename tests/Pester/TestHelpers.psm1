@@ -31,7 +31,8 @@ function Import-KubeTestModule {
 
 function Invoke-KubeTestKubectl {
     # Runs the real kubectl against the cluster under test; the independent client for setup and checks.
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    # A simple function on purpose: every argument (-o, -n, ...) goes to kubectl, none to PowerShell.
+    $Arguments = @($args)
     $out = & kubectl --kubeconfig (Get-KubeTestKubeconfig) @Arguments 2>&1
     if ($LASTEXITCODE -ne 0) { throw "kubectl $($Arguments -join ' ') failed: $($out -join "`n")" }
     $out
