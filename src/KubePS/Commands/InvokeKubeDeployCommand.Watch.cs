@@ -35,7 +35,10 @@ public sealed partial class InvokeKubeDeployCommand
             tracker.Accept(seed);
         }
 
-        var directories = WatchedDirectories(app).ToList();
+        var policyFiles = new HashSet<string>(ActivePolicyFiles(), StringComparer.Ordinal);
+        var directories = WatchedDirectories(app, policyFiles).ToList();
+        var appDirectories = WatchedDirectories(app, Array.Empty<string>())
+            .Select(d => d.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar).ToList();
         var changes = new ConcurrentQueue<string>();
         using var signal = new SemaphoreSlim(0);
         var watchers = new List<FileSystemWatcher>();
@@ -91,12 +94,43 @@ public sealed partial class InvokeKubeDeployCommand
                     break;
                 }
                 var files = new SortedSet<string>(StringComparer.Ordinal);
+                var policyChanged = false;
                 while (changes.TryDequeue(out var f))
                 {
+                    if (policyFiles.Contains(System.IO.Path.GetFullPath(f)))
+                    {
+                        policyChanged = true;
+                        files.Add(System.IO.Path.GetFileName(f));
+                        continue;
+                    }
+                    if (!appDirectories.Any(d => f.StartsWith(d, StringComparison.Ordinal)))
+                    {
+                        continue; // another file beside a policy file, outside the application
+                    }
                     files.Add(System.IO.Path.GetRelativePath(app.BaseDirectory, f));
                 }
+                if (files.Count == 0)
+                {
+                    continue;
+                }
                 reload++;
-                await ReloadAsync(reload, files, sources, context, tracker, initial.InventoryNamespace, options, cancellationToken).ConfigureAwait(false);
+                if (policyChanged)
+                {
+                    // A changed policy judges every object again: reload it first, and refuse the reload when it doesn't parse.
+                    ReloadPolicy();
+                    try
+                    {
+                        _ = DeployPolicyHook();
+                    }
+                    catch (KubeException ex)
+                    {
+                        EmitError(ex, ex.Target);
+                        WatchLine($"Reload {reload} ({string.Join(", ", files)}): the policy does not load; nothing applied, the cluster is left as it was.");
+                        ReloadPolicy();
+                        continue;
+                    }
+                }
+                await ReloadAsync(reload, files, sources, context, tracker, initial.InventoryNamespace, options, cancellationToken, force: policyChanged).ConfigureAwait(false);
             }
         }
         finally
@@ -109,7 +143,7 @@ public sealed partial class InvokeKubeDeployCommand
     }
 
     private async Task ReloadAsync(int reload, IReadOnlyCollection<string> files, IReadOnlyList<IDeployDocumentSource> sources, DeploySourceContext context,
-        TemplateChangeTracker tracker, string inventoryNamespace, DeployOptions options, CancellationToken cancellationToken)
+        TemplateChangeTracker tracker, string inventoryNamespace, DeployOptions options, CancellationToken cancellationToken, bool force = false)
     {
         var prefix = $"Reload {reload} ({string.Join(", ", files.Take(5))}{(files.Count > 5 ? $", +{files.Count - 5}" : "")})";
         var (docs, errors) = await ReadSourcesAsync(sources, context, cancellationToken).ConfigureAwait(false);
@@ -129,13 +163,15 @@ public sealed partial class InvokeKubeDeployCommand
         {
             WatchLine($"{prefix}: no longer rendered, left in the cluster (Invoke-KubeDeploy -Prune deletes them): {string.Join(", ", set.Removed)}");
         }
-        if (set.Added.Count == 0 && set.Changed.Count == 0)
+        if (set.Added.Count == 0 && set.Changed.Count == 0 && !force)
         {
             WatchLine($"{prefix}: no object changed ({set.Unchanged} unchanged).");
             return;
         }
-        var toApply = set.ToApply.Select(d => d with { Object = (System.Text.Json.Nodes.JsonObject)d.Object.DeepClone() }).ToList();
-        WatchLine($"{prefix}: {set}; applying {string.Join(", ", set.ToApply.Select(d => $"{d.Kind}/{d.Name}"))}");
+        // After a policy change every object is judged (and applied) again; otherwise only what changed.
+        var chosen = force ? docs : set.ToApply;
+        var toApply = chosen.Select(d => d with { Object = (System.Text.Json.Nodes.JsonObject)d.Object.DeepClone() }).ToList();
+        WatchLine($"{prefix}: {(force ? "policy changed, every object judged again" : set.ToString())}; applying {string.Join(", ", chosen.Select(d => $"{d.Kind}/{d.Name}"))}");
         DeployPlan plan;
         Engine.Connection.KubeConnection connection;
         try
@@ -206,9 +242,16 @@ public sealed partial class InvokeKubeDeployCommand
         return (docs, errors);
     }
 
-    private IEnumerable<string> WatchedDirectories(DeployApplication app)
+    private IEnumerable<string> WatchedDirectories(DeployApplication app, IEnumerable<string> policyFiles)
     {
         var dirs = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var p in policyFiles)
+        {
+            if (System.IO.Path.GetDirectoryName(p) is { } d && Directory.Exists(d))
+            {
+                dirs.Add(d);
+            }
+        }
         if (app.File is not null)
         {
             dirs.Add(app.BaseDirectory);

@@ -57,6 +57,23 @@ public abstract class KubeChangeCmdlet : KubeClusterCmdlet
         _auditPath = AuditPath is null ? null : ResolvePath(AuditPath);
     }
 
+    /// <summary>The policy files in force for this call (-PolicyPath, else $env:KUBEPS_POLICY), as full paths.</summary>
+    protected IReadOnlyList<string> ActivePolicyFiles() =>
+        (_policyPaths ?? (Environment.GetEnvironmentVariable(PolicySet.EnvironmentVariable) ?? "")
+            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        .Select(System.IO.Path.GetFullPath).ToList();
+
+    /// <summary>
+    /// Forgets the loaded policy (and the deploy hook and verdicts built from it) so the next use reads the files
+    /// again: Invoke-KubeDeploy -Watch calls it when a policy file changes.
+    /// </summary>
+    protected void ReloadPolicy()
+    {
+        _policy = null;
+        _deployHook = null;
+        _evaluated.Clear();
+    }
+
     /// <summary>
     /// The active policy: -PolicyPath, else the files in $env:KUBEPS_POLICY (separated by the path separator), plus
     /// <paramref name="additional"/> (kubeps.yaml's policy: section). Empty when none is configured.
