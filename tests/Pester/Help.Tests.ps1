@@ -38,6 +38,17 @@ Describe 'Module help' -Tag Unit {
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
     }
 
+    It 'exports every alias the manifest lists, each naming a KubePS cmdlet documented in about_KubePS' {
+        $manifest = Import-PowerShellDataFile (Join-Path (Split-Path (Get-Module KubePS).Path) 'KubePS.psd1')
+        $about = Get-Content -Raw (Join-Path $script:Docs 'about_KubePS.md')
+        @($manifest.AliasesToExport).Count | Should -BeGreaterThan 5
+        foreach ($a in $manifest.AliasesToExport) {
+            $alias = Get-Alias $a -ErrorAction Stop
+            (Get-Command $alias.Definition).Source | Should -Be 'KubePS'
+            $about | Should -Match ("\b{0}\s+{1}\b" -f [regex]::Escape($a), [regex]::Escape($alias.Definition))
+        }
+    }
+
     It 'has an about_KubePS topic' {
         (Get-Help about_KubePS | Out-String) | Should -Match 'KubePS'
     }
