@@ -11,7 +11,7 @@ namespace KubePS;
 /// </summary>
 /// <example>
 /// <code>
-/// [Cmdlet(VerbsCommon.Get, "KubeThing")]
+/// // plus the [Cmdlet] attribute with the verb and noun, and [OutputType]
 /// public sealed class GetKubeThingCommand : KubeClusterCmdlet
 /// {
 ///     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
