@@ -185,38 +185,7 @@ public sealed class CelRule : PolicyRule
                 }
                 return list;
             case JsonValue v:
-                if (v.TryGetValue<string>(out var s))
-                {
-                    return s;
-                }
-                if (v.TryGetValue<bool>(out var b))
-                {
-                    return b;
-                }
-                if (v.TryGetValue<long>(out var l))
-                {
-                    return l;
-                }
-                if (v.TryGetValue<int>(out var i))
-                {
-                    return (long)i;
-                }
-                if (v.TryGetValue<double>(out var d))
-                {
-                    return d == Math.Floor(d) && Math.Abs(d) < 9e15 ? (long)d : d;
-                }
-                if (v.TryGetValue<JsonElement>(out var e))
-                {
-                    return e.ValueKind switch
-                    {
-                        JsonValueKind.String => e.GetString(),
-                        JsonValueKind.True => true,
-                        JsonValueKind.False => false,
-                        JsonValueKind.Number => e.TryGetInt64(out var el) ? el : e.GetDouble(),
-                        _ => null,
-                    };
-                }
-                return v.ToString();
+                return Json.JsonScalar.ToClr(v, 9e15);
             default:
                 return null;
         }

@@ -393,38 +393,7 @@ public static class TemplateRenderer
                 }
                 return sa;
             case JsonValue v:
-                if (v.TryGetValue<string>(out var s))
-                {
-                    return s;
-                }
-                if (v.TryGetValue<bool>(out var b))
-                {
-                    return b;
-                }
-                if (v.TryGetValue<long>(out var l))
-                {
-                    return l;
-                }
-                if (v.TryGetValue<int>(out var i))
-                {
-                    return (long)i;
-                }
-                if (v.TryGetValue<double>(out var d))
-                {
-                    return d == Math.Floor(d) && Math.Abs(d) < 1e15 ? (long)d : d;
-                }
-                if (v.TryGetValue<JsonElement>(out var e))
-                {
-                    return e.ValueKind switch
-                    {
-                        JsonValueKind.String => e.GetString(),
-                        JsonValueKind.True => true,
-                        JsonValueKind.False => false,
-                        JsonValueKind.Number => e.TryGetInt64(out var el) ? el : e.GetDouble(),
-                        _ => null,
-                    };
-                }
-                return v.ToString();
+                return Json.JsonScalar.ToClr(v, 1e15);
             default:
                 return null;
         }
