@@ -361,6 +361,8 @@ spec:
             $handle.IsCompleted | Should -BeFalse -Because 'the wait is still waiting'
             $ps.Stop()
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            # PowerShell sets the state a moment before it completes the async result: wait for it, bounded.
+            $handle.AsyncWaitHandle.WaitOne(10000) | Should -BeTrue
             $handle.IsCompleted | Should -BeTrue
             $ps.Dispose()
         }
