@@ -1,8 +1,4 @@
 using System.Management.Automation;
-using System.Text.Json.Nodes;
-using KubePS.Engine.Apply;
-using KubePS.Engine.Connection;
-using KubePS.Engine.Discovery;
 
 namespace KubePS.Commands;
 
@@ -11,40 +7,19 @@ namespace KubePS.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "KubeAnnotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PSObject))]
-public sealed class SetKubeAnnotationCommand : KubeObjectChangeCmdlet
+public sealed class SetKubeAnnotationCommand : KubeMetadataMapCmdlet
 {
-    private IReadOnlyList<MetadataEdit>? _edits;
+    /// <summary>Creates the cmdlet: it edits metadata.annotations, as the policy verb annotate.</summary>
+    public SetKubeAnnotationCommand()
+        : base(annotations: true, policyVerb: "annotate")
+    {
+    }
 
     /// <summary>Edits: key=value sets, key- removes.</summary>
     [Parameter(Mandatory = true, Position = 2)]
     [ValidateNotNullOrEmpty]
     public string[] Annotation { get; set; } = Array.Empty<string>();
 
-    /// <summary>Allows replacing a value the key already has.</summary>
-    [Parameter]
-    public SwitchParameter Overwrite { get; set; }
-
     /// <inheritdoc />
-    protected override string PolicyVerb => "annotate";
-
-    /// <inheritdoc />
-    protected override void DescribeChange(JsonObject subject, ApiResourceInfo resource)
-    {
-        var values = new JsonObject();
-        foreach (var e in _edits ?? Array.Empty<MetadataEdit>())
-        {
-            values[e.Key] = e.Value;
-        }
-        ((JsonObject)subject["metadata"]!)["annotations"] = values;
-    }
-
-    /// <inheritdoc />
-    protected override string ActionText => "Set annotations " + string.Join(", ", Annotation);
-
-    /// <inheritdoc />
-    protected override void Validate(ApiResourceInfo resource) => _edits = MetadataEdits.Parse(Annotation);
-
-    /// <inheritdoc />
-    protected override Task<KubeChangeResult> ChangeAsync(KubeConnection connection, ApiResourceInfo resource, string? ns, string name, bool dryRun, CancellationToken cancellationToken) =>
-        ResourceChanges.EditMetadataAsync(connection.Client, resource, ns, name, _edits!, Overwrite.IsPresent, annotations: true, dryRun, cancellationToken);
+    protected override string[] Edits => Annotation;
 }
