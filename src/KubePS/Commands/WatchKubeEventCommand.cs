@@ -9,7 +9,7 @@ namespace KubePS.Commands;
 /// </summary>
 [Cmdlet("Watch", "KubeEvent")]
 [OutputType(typeof(Corev1Event))]
-public sealed class WatchKubeEventCommand : KubeClusterCmdlet
+public sealed class WatchKubeEventCommand : KubeWatchCmdlet
 {
     /// <summary>Only events about this object (any kube object: a pod, a deployment...).</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -30,32 +30,13 @@ public sealed class WatchKubeEventCommand : KubeClusterCmdlet
     [ValidateNotNull]
     public object? Since { get; set; }
 
-    /// <summary>Watch events in every namespace.</summary>
-    [Parameter]
-    [Alias("A")]
-    public SwitchParameter AllNamespaces { get; set; }
-
-    /// <summary>Leave out the events that already exist; only new ones (and updates of existing ones, when their count grows).</summary>
-    [Parameter]
-    public SwitchParameter ChangesOnly { get; set; }
-
-    /// <summary>Stop after this long (a TimeSpan or a duration such as 30s, 5m); reaching it is not an error.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public object? Timeout { get; set; }
-
-    /// <summary>Stop after this many events.</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int Count { get; set; }
-
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var filter = EventFilter.Create(For, Type, Reason, WatchChanges.ToDuration(Since, "Since"), out var forNamespace);
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var ns = AllNamespaces ? null : forNamespace ?? EffectiveNamespace;
         var resource = BuiltinResources.Find("events")!;
-        await WatchChanges.RunAsync(connection.Client, resource, ns, null, null, null, ChangesOnly, WatchChanges.ToDuration(Timeout), Count,
+        await WatchAsync(connection, resource, ns, null, null, null,
             keep: o => o is Corev1Event e && filter(e),
             emit: c =>
             {
