@@ -8,28 +8,25 @@ namespace KubePS.Commands;
 /// <summary>
 /// <para type="synopsis">Shows what applying manifests would change, per object, using a server dry run (defaults and admission included).</para>
 /// </summary>
-[Cmdlet(VerbsData.Compare, "KubeResource", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Compare, "KubeResource", DefaultParameterSetName = KubeManifestInput.PathSet)]
 [OutputType(typeof(PSObject), typeof(bool))]
 public sealed class CompareKubeResourceCommand : KubeChangeCmdlet
 {
-    private const string PathSet = "Path";
-    private const string ObjectSet = "InputObject";
     private readonly KubeManifestInput _input = new();
-    private readonly List<string> _paths = new();
 
     /// <summary>Files, directories or globs of YAML/JSON manifests.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = KubeManifestInput.PathSet)]
     [Alias("Filename", "f")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Objects to compare: typed models, PSObjects, hashtables, YAML text, or files (FileInfo from Get-ChildItem).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ParameterSetName = KubeManifestInput.ObjectSet, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = Array.Empty<object>();
 
     /// <summary>Reads directories recursively.</summary>
-    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = KubeManifestInput.PathSet)]
     [Alias("R")]
     public SwitchParameter Recurse { get; set; }
 
@@ -59,26 +56,20 @@ public sealed class CompareKubeResourceCommand : KubeChangeCmdlet
     protected override void PrepareProcessRecord()
     {
         base.PrepareProcessRecord();
-        if (ParameterSetName == PathSet)
-        {
-            _paths.AddRange(Path.Select(ResolvePath));
-        }
+        _input.BindPath(ParameterSetName, Path, ResolvePath);
     }
 
     /// <inheritdoc />
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        if (ParameterSetName == ObjectSet)
-        {
-            _input.AddObjects(InputObject);
-        }
+        _input.BindInputObject(ParameterSetName, InputObject);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        _input.AddPaths(_paths, Recurse.IsPresent);
+        _input.ReadBoundPaths(Recurse.IsPresent);
         foreach (var e in _input.Errors)
         {
             EmitError(e, e.Target);

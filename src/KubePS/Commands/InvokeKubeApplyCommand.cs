@@ -10,27 +10,25 @@ namespace KubePS.Commands;
 /// <summary>
 /// <para type="synopsis">Server-side applies manifests from files, directories, globs or objects: validated first, then applied in parallel.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "KubeApply", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "KubeApply", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = KubeManifestInput.PathSet)]
 [OutputType(typeof(PSObject))]
 public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
 {
-    private const string PathSet = "Path";
-    private const string ObjectSet = "InputObject";
     private readonly KubeManifestInput _input = new();
 
     /// <summary>Files, directories or globs of YAML/JSON manifests.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = KubeManifestInput.PathSet)]
     [Alias("Filename", "f")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Objects to apply: typed models, PSObjects, hashtables, YAML text, or files (FileInfo from Get-ChildItem).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ParameterSetName = KubeManifestInput.ObjectSet, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = Array.Empty<object>();
 
     /// <summary>Reads directories recursively.</summary>
-    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = KubeManifestInput.PathSet)]
     [Alias("R")]
     public SwitchParameter Recurse { get; set; }
 
@@ -72,32 +70,24 @@ public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
     /// <inheritdoc />
     protected override string? CiAnnotationFor(KubeException exception, object? target) => Ci.Annotate(exception, target);
 
-    private readonly List<string> _paths = new();
-
     /// <inheritdoc />
     protected override void PrepareProcessRecord()
     {
         base.PrepareProcessRecord();
-        if (ParameterSetName == PathSet)
-        {
-            _paths.AddRange(Path.Select(ResolvePath));
-        }
+        _input.BindPath(ParameterSetName, Path, ResolvePath);
     }
 
     /// <inheritdoc />
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        if (ParameterSetName == ObjectSet)
-        {
-            _input.AddObjects(InputObject);
-        }
+        _input.BindInputObject(ParameterSetName, InputObject);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        _input.AddPaths(_paths, Recurse.IsPresent);
+        _input.ReadBoundPaths(Recurse.IsPresent);
         foreach (var d in _input.Documents)
         {
             Ci.Register(d.ToString(), d);
@@ -118,7 +108,7 @@ public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
             return;
         }
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var sources = _paths.Count > 0 ? string.Join(", ", _paths) : "input objects";
+        var sources = _input.BoundPaths.Count > 0 ? string.Join(", ", _input.BoundPaths) : "input objects";
         // Policy before anything is written (and before the prompt): a denial is audited and terminates.
         var willDryRun = WhatIfMode || ServerDryRun.IsPresent;
         var evaluation = await EnforcePolicyAsync("apply", _input.Documents.Select(d => PolicySubject.From(d, EffectiveNamespace)).ToList(), willDryRun, cancellationToken).ConfigureAwait(false);

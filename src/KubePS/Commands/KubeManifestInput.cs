@@ -6,12 +6,43 @@ using KubePS.Output;
 
 namespace KubePS.Commands;
 
-/// <summary>Collects manifests from -Path and -InputObject for Invoke-KubeApply, Compare-KubeResource and Remove-KubeResource.</summary>
+/// <summary>
+/// Collects manifests from -Path and -InputObject for Invoke-KubeApply, Compare-KubeResource, Test-KubePolicy,
+/// Remove-KubeResource and the deploy cmdlets; binds each record's -Path or -InputObject by parameter set for the first three.
+/// </summary>
 internal sealed class KubeManifestInput
 {
+    public const string PathSet = "Path";
+    public const string ObjectSet = "InputObject";
+
     public List<ManifestDocument> Documents { get; } = new();
     public List<KubeException> Errors { get; } = new();
+    private readonly List<string> _boundPaths = new();
     private int _inputIndex;
+
+    /// <summary>The -Path entries bound so far, resolved.</summary>
+    public IReadOnlyList<string> BoundPaths => _boundPaths;
+
+    /// <summary>In the Path set, resolves a record's -Path entries (call from PrepareProcessRecord: the PowerShell location).</summary>
+    public void BindPath(string parameterSetName, IEnumerable<string> path, Func<string, string> resolvePath)
+    {
+        if (parameterSetName == PathSet)
+        {
+            _boundPaths.AddRange(path.Select(resolvePath));
+        }
+    }
+
+    /// <summary>In the InputObject set, adds a record's -InputObject objects.</summary>
+    public void BindInputObject(string parameterSetName, IEnumerable<object?> inputObject)
+    {
+        if (parameterSetName == ObjectSet)
+        {
+            AddObjects(inputObject);
+        }
+    }
+
+    /// <summary>Reads the bound -Path entries (files, directories, globs).</summary>
+    public void ReadBoundPaths(bool recurse) => AddPaths(_boundPaths, recurse);
 
     /// <summary>Reads resolved paths (files, directories, globs).</summary>
     public void AddPaths(IEnumerable<string> resolvedPaths, bool recurse)

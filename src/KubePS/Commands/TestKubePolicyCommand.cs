@@ -10,30 +10,27 @@ namespace KubePS.Commands;
 /// <summary>
 /// <para type="synopsis">Checks manifests or objects against a policy, offline: one result per object and rule (Rule, Verdict, Message, Path).</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "KubePolicy", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsDiagnostic.Test, "KubePolicy", DefaultParameterSetName = KubeManifestInput.PathSet)]
 [OutputType(typeof(PSObject))]
 public sealed class TestKubePolicyCommand : KubeCmdlet
 {
-    private const string PathSet = "Path";
-    private const string ObjectSet = "InputObject";
     public const string ResultTypeName = "KubePS.PolicyResult";
     private readonly KubeManifestInput _input = new();
-    private readonly List<string> _paths = new();
     private string[]? _policyPaths;
 
     /// <summary>Files, directories or globs of YAML/JSON manifests.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = KubeManifestInput.PathSet)]
     [Alias("Filename", "f")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Objects to check: typed models, PSObjects, hashtables, YAML text, or files.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ParameterSetName = KubeManifestInput.ObjectSet, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = Array.Empty<object>();
 
     /// <summary>Reads directories recursively.</summary>
-    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = KubeManifestInput.PathSet)]
     [Alias("R")]
     public SwitchParameter Recurse { get; set; }
 
@@ -81,19 +78,13 @@ public sealed class TestKubePolicyCommand : KubeCmdlet
     {
         base.PrepareProcessRecord();
         _policyPaths ??= PolicyPath is { Length: > 0 } ? PolicyPath.Select(ResolvePath).ToArray() : null;
-        if (ParameterSetName == PathSet)
-        {
-            _paths.AddRange(Path.Select(ResolvePath));
-        }
+        _input.BindPath(ParameterSetName, Path, ResolvePath);
     }
 
     /// <inheritdoc />
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        if (ParameterSetName == ObjectSet)
-        {
-            _input.AddObjects(InputObject);
-        }
+        _input.BindInputObject(ParameterSetName, InputObject);
         return Task.CompletedTask;
     }
 
@@ -110,7 +101,7 @@ public sealed class TestKubePolicyCommand : KubeCmdlet
             };
         }
         var policy = PolicySet.Combine(paths.Select(PolicySet.Load));
-        _input.AddPaths(_paths, Recurse.IsPresent);
+        _input.ReadBoundPaths(Recurse.IsPresent);
         foreach (var e in _input.Errors)
         {
             EmitError(e, e.Target);
