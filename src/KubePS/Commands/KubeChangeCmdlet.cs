@@ -58,10 +58,15 @@ public abstract class KubeChangeCmdlet : KubeClusterCmdlet
     }
 
     /// <summary>The policy files in force for this call (-PolicyPath, else $env:KUBEPS_POLICY), as full paths.</summary>
-    protected IReadOnlyList<string> ActivePolicyFiles() =>
-        (_policyPaths ?? (Environment.GetEnvironmentVariable(PolicySet.EnvironmentVariable) ?? "")
-            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        .Select(System.IO.Path.GetFullPath).ToList();
+    protected IReadOnlyList<string> ActivePolicyFiles() => PolicyFiles(_policyPaths).Select(System.IO.Path.GetFullPath).ToList();
+
+    /// <summary>
+    /// The policy files of a call: <paramref name="policyPaths"/> (the resolved -PolicyPath entries) when given, else the
+    /// files in $env:KUBEPS_POLICY (separated by the path separator). Empty when neither names any.
+    /// </summary>
+    internal static string[] PolicyFiles(string[]? policyPaths) =>
+        policyPaths ?? (Environment.GetEnvironmentVariable(PolicySet.EnvironmentVariable) ?? "")
+            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>
     /// Forgets the loaded policy (and the deploy hook and verdicts built from it) so the next use reads the files
@@ -82,8 +87,7 @@ public abstract class KubeChangeCmdlet : KubeClusterCmdlet
     {
         if (_policy is null)
         {
-            var paths = _policyPaths ?? (Environment.GetEnvironmentVariable(PolicySet.EnvironmentVariable) ?? "")
-                .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var paths = PolicyFiles(_policyPaths);
             _policy = paths.Length == 0 ? PolicySet.Empty : PolicySet.Combine(paths.Select(PolicySet.Load));
         }
         return additional is null ? _policy : PolicySet.Combine(new[] { _policy, additional });

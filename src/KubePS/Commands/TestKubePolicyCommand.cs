@@ -91,8 +91,7 @@ public sealed class TestKubePolicyCommand : KubeCmdlet
     /// <inheritdoc />
     protected override Task EndProcessingAsync(CancellationToken cancellationToken)
     {
-        var paths = _policyPaths ?? (Environment.GetEnvironmentVariable(PolicySet.EnvironmentVariable) ?? "")
-            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var paths = KubeChangeCmdlet.PolicyFiles(_policyPaths);
         if (paths.Length == 0)
         {
             throw new KubeException(KubeErrorKind.KubePolicyNotFound, "No policy to test against: give -PolicyPath or set $env:KUBEPS_POLICY.")
