@@ -4,8 +4,7 @@
 # deploy under -ErrorAction Stop, non-interactive output (no progress, no ANSI), and the failed pods' logs.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
+    $script:Kc = Initialize-KubeTestSuite
     $script:KcText = Get-Content -Raw $script:Kc
     $script:Examples = Join-Path (Get-KubeTestRepoRoot) 'docs/examples/ci'
     $script:ModuleRoot = Split-Path (Split-Path (Get-Module KubePS).Path)   # the folder that holds KubePS/

@@ -1,18 +1,7 @@
 # Compare-KubeResource and Format-KubeDiff: what applying would change, from a server dry run.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
-    function kc {
-        $out = & kubectl --kubeconfig $script:Kc @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "kubectl $args failed: $out" }
-        $out
-    }
-    function Write-Manifest {
-        param([string] $Path, [string] $Text)
-        [IO.File]::WriteAllText($Path, $Text.Replace("`r`n", "`n"))
-        $Path
-    }
+    $script:Kc = Initialize-KubeTestSuite
     function Get-DeploymentText {
         param([int] $Replicas, [string] $Image = 'nginx:1.25')
         @"
@@ -34,7 +23,7 @@ spec:
 Describe 'Compare-KubeResource' -Tag Integration {
     BeforeAll {
         $script:Ns = New-KubeTestNamespace -Prefix 'diff'
-        $script:File = Write-Manifest (Join-Path $TestDrive 'web.yaml') (Get-DeploymentText -Replicas 2)
+        $script:File = Write-KubeTestFile (Join-Path $TestDrive 'web.yaml') (Get-DeploymentText -Replicas 2)
     }
     AfterAll { Remove-KubeTestNamespace -Name $script:Ns }
 
@@ -57,7 +46,7 @@ Describe 'Compare-KubeResource' -Tag Integration {
     }
 
     It 'names the changed paths and shows a unified diff' {
-        $changed = Write-Manifest (Join-Path $TestDrive 'web2.yaml') (Get-DeploymentText -Replicas 4 -Image 'nginx:1.27')
+        $changed = Write-KubeTestFile (Join-Path $TestDrive 'web2.yaml') (Get-DeploymentText -Replicas 4 -Image 'nginx:1.27')
         $d = Compare-KubeResource -Path $changed -Namespace $script:Ns -Kubeconfig $script:Kc
         $d.Action | Should -Be 'Configured'
         $d.ChangedPaths | Should -Contain '$.spec.replicas'
@@ -78,7 +67,7 @@ Describe 'Compare-KubeResource' -Tag Integration {
     }
 
     It 'reports invalid documents as errors with the server''s causes' {
-        $bad = Write-Manifest (Join-Path $TestDrive 'bad.yaml') (Get-DeploymentText -Replicas -1)
+        $bad = Write-KubeTestFile (Join-Path $TestDrive 'bad.yaml') (Get-DeploymentText -Replicas -1)
         $errs = @()
         $term = $null
         try { Compare-KubeResource -Path $bad -Namespace $script:Ns -Kubeconfig $script:Kc -ErrorVariable errs -ErrorAction SilentlyContinue } catch { $term = $_ }

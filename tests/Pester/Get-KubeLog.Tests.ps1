@@ -12,8 +12,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kubeconfig = Get-KubeTestKubeconfig
+    $script:Kubeconfig = Initialize-KubeTestSuite
     $PSDefaultParameterValues = @{ '*-Kube*:Kubeconfig' = $script:Kubeconfig }
     $script:Ns = New-KubeTestNamespace -Prefix logs
     $script:Label = $script:Ns  # a label value unique to this run, for -AllNamespaces
@@ -333,22 +332,11 @@ Describe 'Get-KubeLog' -Tag Integration {
 
 Describe 'Get-KubeLog against server faults' -Tag Integration {
     Context 'local cluster fault injection' -Skip:(-not $script:IsLocalCluster) {
-        BeforeAll {
-            $cfg = Get-Content -Raw $script:Kubeconfig | ConvertFrom-KubeYaml
-            $script:Server = @($cfg.clusters)[0].cluster.server
-            $script:Token = @($cfg.users)[0].user.token
-            function script:Set-Faults([hashtable] $Settings) {
-                $body = $Settings | ConvertTo-Json -Compress
-                $null = Invoke-RestMethod -Method Put -Uri "$($script:Server)/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $($script:Token)" } -Body $body -ContentType 'application/json' -SkipCertificateCheck
-            }
-        }
-        AfterEach {
-            $null = Invoke-RestMethod -Method Delete -Uri "$($script:Server)/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $($script:Token)" } -SkipCertificateCheck
-        }
+        AfterEach { Clear-KubeTestFault }
 
         It 'retries log reads answered with 429/500 and dropped pod watches, losing nothing' {
             $null = Invoke-KubeTestKubectl -n $script:Ns wait --for=condition=Ready pod -l app=web --timeout=120s
-            Set-Faults @{ pathPrefix = "/api/v1/namespaces/$($script:Ns)/pods"; errorRate = 0.3; errorCodes = @(429, 500); retryAfterSeconds = 0; watchDropAfterSeconds = 1.5 }
+            Set-KubeTestFault @{ pathPrefix = "/api/v1/namespaces/$($script:Ns)/pods"; errorRate = 0.3; errorCodes = @(429, 500); retryAfterSeconds = 0; watchDropAfterSeconds = 1.5 }
             $lines = Get-KubeLog -Selector app=web -Namespace $script:Ns -Follow -Tail 5 -Timeout 8s -ErrorVariable err -ErrorAction SilentlyContinue
             $err | Should -BeNullOrEmpty
             @($lines | Group-Object Pod, Container) | Should -HaveCount 4

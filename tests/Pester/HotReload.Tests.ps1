@@ -4,23 +4,13 @@
 # pipeline (Ctrl+C) ends the watch.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
+    $script:Kc = Initialize-KubeTestSuite
     $script:Ns = New-KubeTestNamespace -Prefix 'hot'
     $script:App = Join-Path $TestDrive 'guestbook'
     Copy-Item -Recurse (Join-Path (Get-KubeTestRepoRoot) 'docs/examples/guestbook') $script:App
-    $script:Module = if ($env:KUBEPS_TEST_MODULE) { $env:KUBEPS_TEST_MODULE } else { Join-Path (Get-KubeTestRepoRoot) 'out/KubePS/KubePS.psd1' }
 
     function Wait-Until([scriptblock] $Condition, [string] $What, [int] $Seconds = 90) {
-        # Polls a condition (the test asserts on the state reached, not on how long it took).
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while ([DateTime]::UtcNow -lt $deadline) {
-            if (& $Condition) { return }
-            Start-Sleep -Milliseconds 200
-        }
-        $info = (Get-Info) -join "`n"
-        $errs = (Get-Errors | ForEach-Object { "$_" }) -join "`n"
-        throw "Timed out waiting for: $What`nInformation:`n$info`nErrors:`n$errs"
+        Wait-KubeTestCondition $Condition $What $Seconds -PowerShell $script:Ps
     }
 
     function Get-LogLevel {
@@ -28,35 +18,21 @@ BeforeAll {
         "$v"
     }
 
-    function Snap($Collection) {
-        # What a stream holds so far (enumerating an open PSDataCollection can block until the command ends).
-        $n = $Collection.Count
-        for ($i = 0; $i -lt $n; $i++) { $Collection[$i] }
-    }
-
-    function Get-Reloaded { @(Snap $script:Out | Where-Object { $_.PSObject.Properties['Reload'] }) }
-    function Get-Errors { @(Snap $script:Ps.Streams.Error) }
-    function Get-Info { @(Snap $script:Ps.Streams.Information | ForEach-Object { "$($_.MessageData)" }) }
+    function Get-Reloaded { @(Get-KubeTestStreamItem $script:Out | Where-Object { $_.PSObject.Properties['Reload'] }) }
+    function Get-Errors { @(Get-KubeTestStreamItem $script:Ps.Streams.Error) }
+    function Get-Info { @(Get-KubeTestInformation $script:Ps) }
 
     function Get-Lines([string] $Pattern) { @(Get-Info | Where-Object { $_ -match $Pattern }) }
 
     function Save([string] $Name, [string] $Text) { [IO.File]::WriteAllText((Join-Path $script:App $Name), $Text.Replace("`r`n", "`n")) }
 
-    $script:Ps = [powershell]::Create()
-    $null = $script:Ps.AddScript({
-        param($Module, $App, $Kc, $Ns)
-        Import-Module $Module
-        Invoke-KubeDeploy -Path $App -Environment dev -Namespace $Ns -Kubeconfig $Kc -Watch -DebounceMilliseconds 250
-    }).AddParameters(@{ Module = $script:Module; App = $script:App; Kc = $script:Kc; Ns = $script:Ns })
-    $script:Out = [System.Management.Automation.PSDataCollection[psobject]]::new()
-    $script:Handle = $script:Ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $script:Out)
+    $watch = Start-KubeTestDeployWatch @{ Path = $script:App; Environment = 'dev'; Namespace = $script:Ns; Kubeconfig = $script:Kc; DebounceMilliseconds = 250 }
+    $script:Ps = $watch.PowerShell
+    $script:Out = $watch.Output
 }
 
 AfterAll {
-    if ($script:Ps) {
-        if ($script:Ps.InvocationStateInfo.State -eq 'Running') { $script:Ps.Stop() }
-        $script:Ps.Dispose()
-    }
+    Stop-KubeTestDeployWatch $script:Ps
     if ($script:Ns) { Remove-KubeTestNamespace -Name $script:Ns }
 }
 

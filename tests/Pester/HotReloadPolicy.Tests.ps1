@@ -3,8 +3,7 @@
 # cluster left as it was.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
+    $script:Kc = Initialize-KubeTestSuite
     $script:Ns = New-KubeTestNamespace -Prefix 'hotpol'
     $script:App = Join-Path $TestDrive 'guestbook'
     Copy-Item -Recurse (Join-Path (Get-KubeTestRepoRoot) 'docs/examples/guestbook') $script:App
@@ -12,38 +11,21 @@ BeforeAll {
     $null = New-Item -ItemType Directory -Path $script:PolicyDir
     $script:Policy = Join-Path $script:PolicyDir 'policy.yaml'
     [IO.File]::WriteAllText($script:Policy, "rules:`n  - name: no-privileged`n    type: forbidPrivileged`n    severity: deny`n")
-    $script:Module = if ($env:KUBEPS_TEST_MODULE) { $env:KUBEPS_TEST_MODULE } else { Join-Path (Get-KubeTestRepoRoot) 'out/KubePS/KubePS.psd1' }
 
-    function Snap($Collection) { $n = $Collection.Count; for ($i = 0; $i -lt $n; $i++) { $Collection[$i] } }
-    function Get-Info { @(Snap $script:Ps.Streams.Information | ForEach-Object { "$($_.MessageData)" }) }
-    function Get-Errors { @(Snap $script:Ps.Streams.Error) }
+    function Get-Info { @(Get-KubeTestInformation $script:Ps) }
+    function Get-Errors { @(Get-KubeTestStreamItem $script:Ps.Streams.Error) }
     function Get-TeamLabel {
         "$(& kubectl --kubeconfig $script:Kc get configmap guestbook-config -n $script:Ns -o 'jsonpath={.metadata.labels.team}' 2>$null)"
     }
     function Wait-Until([scriptblock] $Condition, [string] $What, [int] $Seconds = 90) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while ([DateTime]::UtcNow -lt $deadline) {
-            if (& $Condition) { return }
-            Start-Sleep -Milliseconds 200
-        }
-        throw "Timed out waiting for: $What`nInformation:`n$((Get-Info) -join "`n")`nErrors:`n$((Get-Errors | ForEach-Object { "$_" }) -join "`n")"
+        Wait-KubeTestCondition $Condition $What $Seconds -PowerShell $script:Ps
     }
 
-    $script:Ps = [powershell]::Create()
-    $null = $script:Ps.AddScript({
-        param($Module, $App, $Kc, $Ns, $Policy)
-        Import-Module $Module
-        Invoke-KubeDeploy -Path $App -Environment dev -Namespace $Ns -Kubeconfig $Kc -PolicyPath $Policy -Watch -DebounceMilliseconds 250
-    }).AddParameters(@{ Module = $script:Module; App = $script:App; Kc = $script:Kc; Ns = $script:Ns; Policy = $script:Policy })
-    $script:Out = [System.Management.Automation.PSDataCollection[psobject]]::new()
-    $script:Handle = $script:Ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $script:Out)
+    $script:Ps = (Start-KubeTestDeployWatch @{ Path = $script:App; Environment = 'dev'; Namespace = $script:Ns; Kubeconfig = $script:Kc; PolicyPath = $script:Policy; DebounceMilliseconds = 250 }).PowerShell
 }
 
 AfterAll {
-    if ($script:Ps) {
-        if ($script:Ps.InvocationStateInfo.State -eq 'Running') { $script:Ps.Stop() }
-        $script:Ps.Dispose()
-    }
+    Stop-KubeTestDeployWatch $script:Ps
     if ($script:Ns) { Remove-KubeTestNamespace -Name $script:Ns }
 }
 

@@ -3,34 +3,12 @@
 # manager conflicts and -Force, and the bad input of issue 6 (nothing applied when any document is invalid).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
-
-    function Write-Manifest {
-        param([string] $Path, [string] $Text)
-        $dir = Split-Path $Path
-        if (-not (Test-Path $dir)) { $null = New-Item -ItemType Directory -Path $dir }
-        [IO.File]::WriteAllText($Path, $Text.Replace("`r`n", "`n"))
-        $Path
-    }
+    $script:Kc = Initialize-KubeTestSuite
 
     function Get-ConfigMapText {
         param([string] $Name, [string] $Value = 'v', [string] $Namespace)
         $ns = if ($Namespace) { "`n  namespace: $Namespace" } else { '' }
         "apiVersion: v1`nkind: ConfigMap`nmetadata:`n  name: $Name$ns`ndata:`n  k: $Value`n"
-    }
-
-    # kubectl with arguments passed through untouched (-o, -p are not PowerShell parameters here).
-    function kc {
-        $out = & kubectl --kubeconfig $script:Kc @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "kubectl $args failed: $out" }
-        $out
-    }
-
-    function Test-ConfigMapExists {
-        param([string] $Name, [string] $Namespace)
-        $out = & kubectl --kubeconfig $script:Kc get configmap $Name -n $Namespace -o name 2>&1
-        $LASTEXITCODE -eq 0
     }
 }
 
@@ -43,14 +21,14 @@ Describe 'Invoke-KubeApply' -Tag Integration {
     }
 
     It 'creates, then reports Unchanged, then Configured' {
-        $file = Write-Manifest (Join-Path $TestDrive 'cycle/cm.yaml') (Get-ConfigMapText -Name 'cycle' -Value 'one')
+        $file = Write-KubeTestFile (Join-Path $TestDrive 'cycle/cm.yaml') (Get-ConfigMapText -Name 'cycle' -Value 'one')
         $first = Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc
         $first.Action | Should -Be 'Created'
         $first.DryRun | Should -BeFalse
         $first.PSObject.TypeNames[0] | Should -Be 'KubePS.ChangeResult'
         $first.Object.Data['k'] | Should -Be 'one'
         (Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc).Action | Should -Be 'Unchanged'
-        Write-Manifest $file (Get-ConfigMapText -Name 'cycle' -Value 'two')
+        Write-KubeTestFile $file (Get-ConfigMapText -Name 'cycle' -Value 'two')
         (Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc).Action | Should -Be 'Configured'
         kc get configmap cycle -n $script:Ns -o 'jsonpath={.data.k}' | Should -Be 'two'
         $managers = kc get configmap cycle -n $script:Ns --show-managed-fields -o 'jsonpath={.metadata.managedFields[*].manager}'
@@ -58,13 +36,13 @@ Describe 'Invoke-KubeApply' -Tag Integration {
     }
 
     It 'tells Unchanged from Configured for an object applied a while ago (no-op applies are skipped)' {
-        $file = Write-Manifest (Join-Path $TestDrive 'aged/cm.yaml') (Get-ConfigMapText -Name 'aged' -Value 'one')
+        $file = Write-KubeTestFile (Join-Path $TestDrive 'aged/cm.yaml') (Get-ConfigMapText -Name 'aged' -Value 'one')
         $null = Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc
         $rv = kc get configmap aged -n $script:Ns -o 'jsonpath={.metadata.resourceVersion}'
         Start-Sleep -Milliseconds 2500
         (Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc).Action | Should -Be 'Unchanged'
         kc get configmap aged -n $script:Ns -o 'jsonpath={.metadata.resourceVersion}' | Should -Be $rv
-        Write-Manifest $file (Get-ConfigMapText -Name 'aged' -Value 'two')
+        Write-KubeTestFile $file (Get-ConfigMapText -Name 'aged' -Value 'two')
         (Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc -WhatIf).Action | Should -Be 'Configured'
         (Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc).Action | Should -Be 'Configured'
         kc get configmap aged -n $script:Ns -o 'jsonpath={.data.k}' | Should -Be 'two'
@@ -72,16 +50,16 @@ Describe 'Invoke-KubeApply' -Tag Integration {
 
     It 'reads a directory recursively with -Recurse, and a glob' {
         $dir = Join-Path $TestDrive 'tree'
-        Write-Manifest (Join-Path $dir 'a.yaml') (Get-ConfigMapText -Name 'tree-a')
-        Write-Manifest (Join-Path $dir 'sub/b.yml') (Get-ConfigMapText -Name 'tree-b')
-        Write-Manifest (Join-Path $dir 'c.json') ('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"tree-c"},"data":{"k":"v"}}')
-        Write-Manifest (Join-Path $dir 'notes.txt') 'not a manifest'
+        Write-KubeTestFile (Join-Path $dir 'a.yaml') (Get-ConfigMapText -Name 'tree-a')
+        Write-KubeTestFile (Join-Path $dir 'sub/b.yml') (Get-ConfigMapText -Name 'tree-b')
+        Write-KubeTestFile (Join-Path $dir 'c.json') ('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"tree-c"},"data":{"k":"v"}}')
+        Write-KubeTestFile (Join-Path $dir 'notes.txt') 'not a manifest'
         $flat = @(Invoke-KubeApply -Path $dir -Namespace $script:Ns -Kubeconfig $script:Kc)
         $flat.Name | Sort-Object | Should -Be @('tree-a', 'tree-c')
         $deep = @(Invoke-KubeApply -Path $dir -Recurse -Namespace $script:Ns -Kubeconfig $script:Kc)
         ($deep | Where-Object Name -eq 'tree-b').Action | Should -Be 'Created'
         @(Invoke-KubeApply -Path (Join-Path $dir '*.yaml') -Namespace $script:Ns -Kubeconfig $script:Kc).Name | Should -Be 'tree-a'
-        Test-ConfigMapExists -Name 'tree-b' -Namespace $script:Ns | Should -BeTrue
+        Test-KubeTestObject configmap -Name 'tree-b' -Namespace $script:Ns | Should -BeTrue
     }
 
     It 'applies objects from the pipeline: hashtables and live objects' {
@@ -96,7 +74,7 @@ Describe 'Invoke-KubeApply' -Tag Integration {
         $group = "g$([guid]::NewGuid().ToString('n').Substring(0, 6)).example.com"
         $dir = Join-Path $TestDrive 'ordered'
         # File names sort the dependents first: the engine orders by kind, not by file.
-        Write-Manifest (Join-Path $dir 'a-objects.yaml') @"
+        Write-KubeTestFile (Join-Path $dir 'a-objects.yaml') @"
 apiVersion: $group/v1
 kind: Gadget
 metadata:
@@ -113,7 +91,7 @@ metadata:
 data:
   k: v
 "@
-        Write-Manifest (Join-Path $dir 'b-crd.yaml') @"
+        Write-KubeTestFile (Join-Path $dir 'b-crd.yaml') @"
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
@@ -131,7 +109,7 @@ spec:
         type: object
         x-kubernetes-preserve-unknown-fields: true
 "@
-        Write-Manifest (Join-Path $dir 'c-ns.yaml') "apiVersion: v1`nkind: Namespace`nmetadata:`n  name: $ns2`n"
+        Write-KubeTestFile (Join-Path $dir 'c-ns.yaml') "apiVersion: v1`nkind: Namespace`nmetadata:`n  name: $ns2`n"
         try {
             $results = @(Invoke-KubeApply -Path $dir -Kubeconfig $script:Kc)
             $results.Kind | Should -Be @('CustomResourceDefinition', 'Namespace', 'ConfigMap', 'Gadget')
@@ -145,18 +123,18 @@ spec:
     }
 
     It '-WhatIf asks the server (dry run) and changes nothing' {
-        $file = Write-Manifest (Join-Path $TestDrive 'whatif/cm.yaml') (Get-ConfigMapText -Name 'whatif')
+        $file = Write-KubeTestFile (Join-Path $TestDrive 'whatif/cm.yaml') (Get-ConfigMapText -Name 'whatif')
         $r = Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc -WhatIf
         $r.Action | Should -Be 'Created'
         $r.DryRun | Should -BeTrue
         # Only the server can fill these: the dry run reached it.
         $r.Object.Metadata.Uid | Should -Not -BeNullOrEmpty
         $r.Object.Metadata.CreationTimestamp | Should -Not -BeNullOrEmpty
-        Test-ConfigMapExists -Name 'whatif' -Namespace $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap -Name 'whatif' -Namespace $script:Ns | Should -BeFalse
     }
 
     It '-WhatIf shows server-side validation errors (proof that the server was asked)' {
-        $file = Write-Manifest (Join-Path $TestDrive 'whatif-bad/d.yaml') @"
+        $file = Write-KubeTestFile (Join-Path $TestDrive 'whatif-bad/d.yaml') @"
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -174,9 +152,9 @@ spec:
     }
 
     It '-ServerDryRun reports Configured for a change without storing it' {
-        $file = Write-Manifest (Join-Path $TestDrive 'sdr/cm.yaml') (Get-ConfigMapText -Name 'sdr' -Value 'a')
+        $file = Write-KubeTestFile (Join-Path $TestDrive 'sdr/cm.yaml') (Get-ConfigMapText -Name 'sdr' -Value 'a')
         $null = Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc
-        Write-Manifest $file (Get-ConfigMapText -Name 'sdr' -Value 'b')
+        Write-KubeTestFile $file (Get-ConfigMapText -Name 'sdr' -Value 'b')
         $r = Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc -ServerDryRun
         $r.Action | Should -Be 'Configured'
         $r.DryRun | Should -BeTrue
@@ -185,7 +163,7 @@ spec:
     }
 
     It 'names conflicting fields and managers, and takes them over with -Force' {
-        $file = Write-Manifest (Join-Path $TestDrive 'conflict/cm.yaml') (Get-ConfigMapText -Name 'conflict' -Value 'mine')
+        $file = Write-KubeTestFile (Join-Path $TestDrive 'conflict/cm.yaml') (Get-ConfigMapText -Name 'conflict' -Value 'mine')
         $null = Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc
         $null = kc patch configmap conflict -n $script:Ns --type merge -p '{"data":{"k":"theirs"}}' --field-manager alice
         $err = $null
@@ -202,14 +180,14 @@ spec:
 
     It 'creates a missing namespace only with -CreateNamespace' {
         $ns2 = "apply-cn-$([guid]::NewGuid().ToString('n').Substring(0, 6))"
-        $file = Write-Manifest (Join-Path $TestDrive 'cn/cm.yaml') (Get-ConfigMapText -Name 'cn')
+        $file = Write-KubeTestFile (Join-Path $TestDrive 'cn/cm.yaml') (Get-ConfigMapText -Name 'cn')
         try {
             { Invoke-KubeApply -Path $file -Namespace $ns2 -Kubeconfig $script:Kc -ErrorAction Stop } | Should -Throw -ErrorId 'KubeNotFound,KubePS.Commands.InvokeKubeApplyCommand'
             & kubectl --kubeconfig $script:Kc get namespace $ns2 2>&1 | Out-Null
             $LASTEXITCODE | Should -Not -Be 0
             $r = @(Invoke-KubeApply -Path $file -Namespace $ns2 -Kubeconfig $script:Kc -CreateNamespace)
             $r.Kind | Should -Be @('Namespace', 'ConfigMap')
-            Test-ConfigMapExists -Name 'cn' -Namespace $ns2 | Should -BeTrue
+            Test-KubeTestObject configmap -Name 'cn' -Namespace $ns2 | Should -BeTrue
         }
         finally { Remove-KubeTestNamespace -Name $ns2 }
     }
@@ -222,14 +200,14 @@ spec:
 Describe 'Invoke-KubeApply bad input' -Tag Integration {
     BeforeAll {
         $script:Ns = New-KubeTestNamespace -Prefix 'applybad'
-        $script:Good = Write-Manifest (Join-Path $TestDrive 'good.yaml') (Get-ConfigMapText -Name 'good')
+        $script:Good = Write-KubeTestFile (Join-Path $TestDrive 'good.yaml') (Get-ConfigMapText -Name 'good')
     }
     AfterAll {
         Remove-KubeTestNamespace -Name $script:Ns
     }
 
     It 'names file, document and line of malformed YAML, and applies nothing' {
-        $bad = Write-Manifest (Join-Path $TestDrive 'malformed.yaml') "apiVersion: v1`nkind: ConfigMap`nmetadata:`n  name: m1`n---`napiVersion: v1`nkind: ConfigMap`nmetadata:`n  name: m2`n   labels: x`n"
+        $bad = Write-KubeTestFile (Join-Path $TestDrive 'malformed.yaml') "apiVersion: v1`nkind: ConfigMap`nmetadata:`n  name: m1`n---`napiVersion: v1`nkind: ConfigMap`nmetadata:`n  name: m2`n   labels: x`n"
         $term = $null
         try { Invoke-KubeApply -Path $script:Good, $bad -Namespace $script:Ns -Kubeconfig $script:Kc -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $term = $_ }
         $term.FullyQualifiedErrorId | Should -BeLike 'KubeValidationFailed,KubePS.Commands.InvokeKubeApplyCommand'
@@ -238,11 +216,11 @@ Describe 'Invoke-KubeApply bad input' -Tag Integration {
         $yaml.Exception.Message | Should -Match 'malformed\.yaml'
         $yaml.Exception.Message | Should -Match 'document 2'
         $yaml.Exception.Message | Should -Match 'line \d+'
-        Test-ConfigMapExists -Name 'good' -Namespace $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap -Name 'good' -Namespace $script:Ns | Should -BeFalse
     }
 
     It 'rejects a document without apiVersion or kind' {
-        $bad = Write-Manifest (Join-Path $TestDrive 'nokind.yaml') "apiVersion: v1`nmetadata:`n  name: nokind`n"
+        $bad = Write-KubeTestFile (Join-Path $TestDrive 'nokind.yaml') "apiVersion: v1`nmetadata:`n  name: nokind`n"
         $term = $null
         try { Invoke-KubeApply -Path $bad -Namespace $script:Ns -Kubeconfig $script:Kc -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $term = $_ }
         $term.FullyQualifiedErrorId | Should -BeLike 'KubeValidationFailed,*'
@@ -252,7 +230,7 @@ Describe 'Invoke-KubeApply bad input' -Tag Integration {
     }
 
     It 'rejects an unknown kind' {
-        $bad = Write-Manifest (Join-Path $TestDrive 'unknown.yaml') "apiVersion: v1`nkind: Gizmo`nmetadata:`n  name: g`n"
+        $bad = Write-KubeTestFile (Join-Path $TestDrive 'unknown.yaml') "apiVersion: v1`nkind: Gizmo`nmetadata:`n  name: g`n"
         $term = $null
         try { Invoke-KubeApply -Path $bad -Namespace $script:Ns -Kubeconfig $script:Kc -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $term = $_ }
         $term.FullyQualifiedErrorId | Should -BeLike 'KubeValidationFailed,*'
@@ -260,7 +238,7 @@ Describe 'Invoke-KubeApply bad input' -Tag Integration {
     }
 
     It 'says when the CRD of a kind is not installed' {
-        $bad = Write-Manifest (Join-Path $TestDrive 'nocrd.yaml') "apiVersion: nothere.example.org/v1`nkind: Thing`nmetadata:`n  name: t`n"
+        $bad = Write-KubeTestFile (Join-Path $TestDrive 'nocrd.yaml') "apiVersion: nothere.example.org/v1`nkind: Thing`nmetadata:`n  name: t`n"
         $term = $null
         try { Invoke-KubeApply -Path $bad -Namespace $script:Ns -Kubeconfig $script:Kc -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $term = $_ }
         $term.FullyQualifiedErrorId | Should -BeLike 'KubeValidationFailed,*'
@@ -268,7 +246,7 @@ Describe 'Invoke-KubeApply bad input' -Tag Integration {
     }
 
     It 'shows the field causes of an invalid object (422), and applies none of a valid/invalid mix' {
-        $bad = Write-Manifest (Join-Path $TestDrive 'invalid.yaml') @"
+        $bad = Write-KubeTestFile (Join-Path $TestDrive 'invalid.yaml') @"
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -288,15 +266,15 @@ spec:
         $invalid.Exception.Message | Should -Match 'spec\.replicas'
         $invalid.Exception.Message | Should -Match 'invalid\.yaml \(document 1'
         $invalid.CategoryInfo.Category | Should -Be 'InvalidData'
-        Test-ConfigMapExists -Name 'good' -Namespace $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap -Name 'good' -Namespace $script:Ns | Should -BeFalse
     }
 
     It 'applies the valid documents of a mix with -ContinueOnError and reports the others' {
-        $bad = Write-Manifest (Join-Path $TestDrive 'unknown2.yaml') "apiVersion: v1`nkind: Gizmo`nmetadata:`n  name: g`n"
+        $bad = Write-KubeTestFile (Join-Path $TestDrive 'unknown2.yaml') "apiVersion: v1`nkind: Gizmo`nmetadata:`n  name: g`n"
         $r = Invoke-KubeApply -Path $script:Good, $bad -Namespace $script:Ns -Kubeconfig $script:Kc -ContinueOnError -ErrorVariable errors -ErrorAction SilentlyContinue
         $r.Name | Should -Be 'good'
         @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'KubeUnknownKind,*' }).Count | Should -Be 1
-        Test-ConfigMapExists -Name 'good' -Namespace $script:Ns | Should -BeTrue
+        Test-KubeTestObject configmap -Name 'good' -Namespace $script:Ns | Should -BeTrue
     }
 
     It 'reports a path that does not exist as KubeManifestNotFound' {

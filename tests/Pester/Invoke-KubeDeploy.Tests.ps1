@@ -9,8 +9,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
+    $script:Kc = Initialize-KubeTestSuite
     $script:IsLocal = Test-KubeTestIsLocalCluster
     $PSDefaultParameterValues = @{ '*-Kube*:Kubeconfig' = $script:Kc }
 
@@ -48,23 +47,11 @@ $Extra
 "@
     }
 
-    # kubectl with arguments passed through untouched (-o is not a PowerShell parameter here).
-    function kc {
-        $out = & kubectl --kubeconfig $script:Kc @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "kubectl $args failed: $out" }
-        $out
-    }
-
     function Invoke-Captured([scriptblock] $Script) {
         # Runs a deploy that is expected to fail validation; returns its errors (non-terminating, then the terminating one).
         $errs = [System.Collections.Generic.List[object]]::new()
         try { & $Script 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $errs.Add($_) } } } catch { $errs.Add($_) }
         $errs.ToArray()
-    }
-
-    function Test-Exists([string] $Kind, [string] $Name, [string] $Namespace) {
-        $null = & kubectl --kubeconfig $script:Kc get $Kind $Name -n $Namespace -o name 2>&1
-        $LASTEXITCODE -eq 0
     }
 
     function Get-ShopCopy([string] $Ns) {
@@ -113,7 +100,7 @@ Describe 'Get-KubeDeployPlan' -Tag Integration {
         $plan[0].Level | Should -Be 0
         $plan.Change | Sort-Object -Unique | Should -Be 'Created'
         # planning writes nothing
-        Test-Exists configmap settings $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap settings $script:Ns | Should -BeFalse
     }
 
     It 'orders a namespace before what lives in it (kind order), and CRDs before their custom resources' {
@@ -172,7 +159,7 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         $cycle | Should -HaveCount 1
         $cycle.Exception.Message | Should -Match 'ConfigMap/\S+/one -> ConfigMap/\S+/two -> ConfigMap/\S+/three -> ConfigMap/\S+/one'
         $err.FullyQualifiedErrorId | Should -Contain 'KubeDeployValidationFailed,KubePS.Commands.InvokeKubeDeployCommand'
-        Test-Exists configmap bystander $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap bystander $script:Ns | Should -BeFalse
     }
 
     It 'refuses a reference to an object neither in the set nor in the cluster' {
@@ -184,7 +171,7 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         $d | Should -HaveCount 1
         $d.Exception.Message | Should -Match 'Secret/\S+/not-anywhere'
         $d.CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        Test-Exists configmap dangling-bystander $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap dangling-bystander $script:Ns | Should -BeFalse
         # an explicit dependency on something already in the cluster is fine
         kc -n $script:Ns create secret generic not-anywhere --from-literal=a=b | Out-Null
         $r = Invoke-KubeDeploy -Path $dir -Namespace $script:Ns -Timeout 60
@@ -211,7 +198,7 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         $err = Invoke-Captured { Invoke-KubeDeploy -Path $dir -Namespace $script:Ns -ErrorAction Continue }
         $err.FullyQualifiedErrorId | Should -Contain 'KubeUnknownKind,KubePS.Commands.InvokeKubeDeployCommand'
         ($err | Where-Object { $_.Exception.Message -match 'more than once' }) | Should -Not -BeNullOrEmpty
-        Test-Exists configmap twice $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap twice $script:Ns | Should -BeFalse
     }
 
     It 'deploys piped objects under -Name, and asks for a name without it' {
@@ -221,7 +208,7 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         ($r | Where-Object Name -EQ 'piped-app').State | Should -Be 'Ready'
         kc -n $script:Ns get configmap piped-cm -o 'jsonpath={.metadata.labels.kubeps\.io/application}' | Should -Be 'piped'
         (Remove-KubeDeploy -Name piped -Confirm:$false) | Should -HaveCount 2
-        Test-Exists configmap piped-cm $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap piped-cm $script:Ns | Should -BeFalse
     }
 
     It 'refuses a kubeps.yaml that does not make sense, naming the file' {
@@ -236,14 +223,14 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         $err = Invoke-Captured { Invoke-KubeDeploy -Path $b -Namespace $script:Ns -ErrorAction Continue }
         $c = $err | Where-Object FullyQualifiedErrorId -EQ 'KubeConflict,KubePS.Commands.InvokeKubeDeployCommand'
         $c.Exception.Message | Should -Match 'belongs to application "owner-a"'
-        Test-Exists configmap only-b $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap only-b $script:Ns | Should -BeFalse
         $r = Invoke-KubeDeploy -Path $b -Namespace $script:Ns -Force
         $r | Should -HaveCount 2
         kc -n $script:Ns get configmap shared-cm -o 'jsonpath={.metadata.labels.kubeps\.io/application}' | Should -Be 'owner-b'
         # owner-a's uninstall leaves the object it no longer owns alone
         $gone = Remove-KubeDeploy -Name owner-a -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable rmErr
         $rmErr.Exception.Message | Should -Match 'no longer carries'
-        Test-Exists configmap shared-cm $script:Ns | Should -BeTrue
+        Test-KubeTestObject configmap shared-cm $script:Ns | Should -BeTrue
     }
 
     It 'refuses an inventory namespace that does not exist' {
@@ -252,7 +239,7 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         $nf = $err | Where-Object FullyQualifiedErrorId -EQ 'KubeNotFound,KubePS.Commands.InvokeKubeDeployCommand'
         $nf.Exception.Message | Should -Match 'inventory namespace "no-such-namespace-kps"'
         $err.FullyQualifiedErrorId | Should -Contain 'KubeDeployValidationFailed,KubePS.Commands.InvokeKubeDeployCommand'
-        Test-Exists configmap noinv $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap noinv $script:Ns | Should -BeFalse
     }
 
     It '-WhatIf returns the plan with the server dry run''s changes and changes nothing' {
@@ -261,8 +248,8 @@ Describe 'Invoke-KubeDeploy validation' -Tag Integration {
         $plan | Should -HaveCount 2
         $plan[0].PSObject.TypeNames[0] | Should -Be 'KubePS.DeployPlanNode'
         $plan.Change | Sort-Object -Unique | Should -Be 'Created'
-        Test-Exists configmap wi $script:Ns | Should -BeFalse
-        Test-Exists configmap kubeps-app-whatif $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap wi $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap kubeps-app-whatif $script:Ns | Should -BeFalse
     }
 }
 
@@ -313,15 +300,15 @@ Describe 'Invoke-KubeDeploy execution' -Tag Integration {
         $summary.Pruned | Should -Contain "Deployment/$ns/web"
         $summary.Pruned | Should -Contain "Ingress/$ns/$ns"
         $summary.Pruned | Should -HaveCount 3
-        Test-Exists deployment web $ns | Should -BeFalse
-        Test-Exists ingress $ns $ns | Should -BeFalse
-        Test-Exists deployment api $ns | Should -BeTrue
+        Test-KubeTestObject deployment web $ns | Should -BeFalse
+        Test-KubeTestObject ingress $ns $ns | Should -BeFalse
+        Test-KubeTestObject deployment api $ns | Should -BeTrue
         (kc -n $ns get configmap "kubeps-app-$ns" -o 'jsonpath={.data.objects}' | ConvertFrom-Json) | Should -HaveCount 10
     }
 
     It 'uninstalls with Remove-KubeDeploy in reverse order and waits' {
         Remove-KubeDeploy -Name $script:ShopNs -WhatIf | Should -HaveCount 10
-        Test-Exists deployment api $script:ShopNs | Should -BeTrue
+        Test-KubeTestObject deployment api $script:ShopNs | Should -BeTrue
         $gone = Remove-KubeDeploy -Name $script:ShopNs -Confirm:$false
         $gone | Should -HaveCount 10
         $gone[-1].Kind | Should -Be 'Namespace'
@@ -351,7 +338,7 @@ Describe 'Invoke-KubeDeploy failures' -Tag Integration {
         $n['after-stuck'].Reason | Should -Match 'stuck'
         $n['free'].State | Should -Be 'Ready'
         $err.FullyQualifiedErrorId | Should -Contain 'KubeDeployTimeout,KubePS.Commands.InvokeKubeDeployCommand'
-        Test-Exists configmap after-stuck $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap after-stuck $script:Ns | Should -BeFalse
     }
 
     It 'fails a workload whose image cannot be pulled fast, skips its dependents, and -ErrorAction Stop gives a non-zero exit code' {
@@ -392,38 +379,32 @@ Describe 'Invoke-KubeDeploy failures' -Tag Integration {
         $null = $ps.AddCommand('Invoke-KubeDeploy').AddParameter('Path', $dir).AddParameter('Namespace', $script:Ns).AddParameter('Kubeconfig', $script:Kc).AddParameter('Timeout', 600)
         $handle = $ps.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-Exists deployment ctrlc-stuck $script:Ns) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        while (-not (Test-KubeTestObject deployment ctrlc-stuck $script:Ns) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
         $handle.IsCompleted | Should -BeFalse -Because 'the deploy waits for a workload that is never ready'
         $ps.Stop()
         $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         $ps.Dispose()
-        Test-Exists configmap ctrlc-cm $script:Ns | Should -BeTrue
+        Test-KubeTestObject configmap ctrlc-cm $script:Ns | Should -BeTrue
     }
 
     Context 'API faults (local cluster fault injection)' -Skip:(-not $script:IsLocal) {
         BeforeAll {
             (Test-KubeTestIsLocalCluster) | Should -BeTrue
-            $cfg = Get-Content -Raw $script:Kc | ConvertFrom-KubeYaml
-            $script:Server = @($cfg.clusters)[0].cluster.server
-            $script:Token = @($cfg.users)[0].user.token
         }
-        AfterEach {
-            $null = Invoke-RestMethod -Method Delete -Uri "$($script:Server)/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $($script:Token)" } -SkipCertificateCheck
-        }
+        AfterEach { Clear-KubeTestFault }
 
         It 'retries 429 and 500 answers with backoff and completes without duplicates' {
             $files = @{}
             1..10 | ForEach-Object { $files["cm$_.yaml"] = Get-Cm "flaky-$_" }
             $files['app.yaml'] = Get-Deploy 'flaky-app' -Extra "          envFrom:`n            - configMapRef: {name: flaky-1}"
             $dir = Write-App 'flaky' $files
-            $faults = @{ failNext = 14; errorCodes = @(429, 500); retryAfterSeconds = 0; verbs = @('PATCH', 'GET'); pathPrefix = "/api/v1/namespaces/$($script:Ns)/configmaps" } | ConvertTo-Json -Compress
-            $null = Invoke-RestMethod -Method Put -Uri "$($script:Server)/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $($script:Token)" } -Body $faults -ContentType 'application/json' -SkipCertificateCheck
+            Set-KubeTestFault @{ failNext = 14; errorCodes = @(429, 500); retryAfterSeconds = 0; verbs = @('PATCH', 'GET'); pathPrefix = "/api/v1/namespaces/$($script:Ns)/configmaps" }
             $info = $null
             $r = Invoke-KubeDeploy -Path $dir -Namespace $script:Ns -Timeout 120 -InformationVariable info
             $r.State | Sort-Object -Unique | Should -Be @('Applied', 'Ready')
             $summary = ($info | Where-Object { $_.Tags -contains 'KubePS.DeploySummary' }).MessageData
             $summary.Succeeded | Should -BeTrue
-            $left = (Invoke-RestMethod -Uri "$($script:Server)/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $($script:Token)" } -SkipCertificateCheck).failNext
+            $left = (Get-KubeTestFault).failNext
             $left | Should -Be 0 -Because 'every injected failure was met and retried'
             $cms = kc -n $script:Ns get configmap -l kubeps.io/application=flaky -o name
             $cms | Should -HaveCount 10

@@ -1,7 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
+    $script:Kc = Initialize-KubeTestSuite
 }
 
 Describe 'New-KubeNamespace' -Tag Integration {

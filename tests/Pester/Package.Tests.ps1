@@ -4,7 +4,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:Root = Get-KubeTestRepoRoot
-    $script:ModuleFolder = Split-Path -Parent $(if ($env:KUBEPS_TEST_MODULE) { $env:KUBEPS_TEST_MODULE } else { Join-Path $script:Root 'out/KubePS/KubePS.psd1' })
+    $script:ModuleFolder = Split-Path -Parent (Get-KubeTestModulePath)
     Import-Module (Join-Path $script:Root 'tools/KubePS.Build.psm1') -Force
     Import-Module Microsoft.PowerShell.PSResourceGet
     $script:Repo = Join-Path $TestDrive 'repo'

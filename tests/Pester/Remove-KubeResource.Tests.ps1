@@ -2,19 +2,7 @@
 # -Wait until gone; propagation; errors.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
-    function kc {
-        $out = & kubectl --kubeconfig $script:Kc @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "kubectl $args failed: $out" }
-        $out
-    }
-    function Test-Exists {
-        param([string] $Kind, [string] $Name, [string] $Namespace)
-        $nsArgs = if ($Namespace) { @('-n', $Namespace) } else { @() }
-        & kubectl --kubeconfig $script:Kc get $Kind $Name @nsArgs -o name 2>&1 | Out-Null
-        $LASTEXITCODE -eq 0
-    }
+    $script:Kc = Initialize-KubeTestSuite
 }
 
 Describe 'Remove-KubeResource' -Tag Integration {
@@ -26,10 +14,10 @@ Describe 'Remove-KubeResource' -Tag Integration {
         $w = Remove-KubeResource cm rm-one -Namespace $script:Ns -Kubeconfig $script:Kc -WhatIf
         $w.Action | Should -Be 'Deleted'
         $w.DryRun | Should -BeTrue
-        Test-Exists configmap rm-one $script:Ns | Should -BeTrue
+        Test-KubeTestObject configmap rm-one $script:Ns | Should -BeTrue
         $r = Remove-KubeResource cm rm-one -Namespace $script:Ns -Kubeconfig $script:Kc
         $r.DryRun | Should -BeFalse
-        Test-Exists configmap rm-one $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap rm-one $script:Ns | Should -BeFalse
     }
 
     It '-WhatIf of a missing object is the server''s KubeNotFound' {
@@ -43,8 +31,8 @@ Describe 'Remove-KubeResource' -Tag Integration {
         $null = kc create configmap rm-p2 -n $script:Ns --from-literal=k=v
         $r = @(Get-KubeConfigMap 'rm-p*' -Namespace $script:Ns -Kubeconfig $script:Kc | Remove-KubeResource -Kubeconfig $script:Kc)
         $r.Name | Sort-Object | Should -Be @('rm-p1', 'rm-p2')
-        Test-Exists configmap rm-p1 $script:Ns | Should -BeFalse
-        Test-Exists configmap rm-p2 $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap rm-p1 $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap rm-p2 $script:Ns | Should -BeFalse
     }
 
     It 'deletes by selector (confirmed with -Confirm:$false) and leaves the rest' {
@@ -54,15 +42,15 @@ Describe 'Remove-KubeResource' -Tag Integration {
         $null = kc label configmap rm-s1 rm-s2 -n $script:Ns group=doomed
         $r = @(Remove-KubeResource cm -Selector group=doomed -Namespace $script:Ns -Kubeconfig $script:Kc -Confirm:$false)
         $r.Name | Sort-Object | Should -Be @('rm-s1', 'rm-s2')
-        Test-Exists configmap rm-keep $script:Ns | Should -BeTrue
-        Test-Exists configmap rm-s1 $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap rm-keep $script:Ns | Should -BeTrue
+        Test-KubeTestObject configmap rm-s1 $script:Ns | Should -BeFalse
     }
 
     It 'asks for confirmation of a selector delete (ConfirmImpact High), so a non-interactive session deletes nothing' {
         $null = kc create configmap rm-ask -n $script:Ns --from-literal=k=v
         $null = kc label configmap rm-ask -n $script:Ns group=ask
         { Remove-KubeResource cm -Selector group=ask -Namespace $script:Ns -Kubeconfig $script:Kc -ErrorAction Stop } | Should -Throw
-        Test-Exists configmap rm-ask $script:Ns | Should -BeTrue
+        Test-KubeTestObject configmap rm-ask $script:Ns | Should -BeTrue
     }
 
     It 'deletes the objects of manifest files' {
@@ -71,8 +59,8 @@ Describe 'Remove-KubeResource' -Tag Integration {
         $null = Invoke-KubeApply -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc
         $r = @(Remove-KubeResource -Path $file -Namespace $script:Ns -Kubeconfig $script:Kc)
         $r.Kind | Sort-Object | Should -Be @('ConfigMap', 'Secret')
-        Test-Exists configmap rm-f1 $script:Ns | Should -BeFalse
-        Test-Exists secret rm-f2 $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap rm-f1 $script:Ns | Should -BeFalse
+        Test-KubeTestObject secret rm-f2 $script:Ns | Should -BeFalse
     }
 
     It 'waits until an object with a finalizer is gone (-Wait), and times out with KubeTimeout' {
@@ -80,7 +68,7 @@ Describe 'Remove-KubeResource' -Tag Integration {
         $null = kc patch configmap rm-fin -n $script:Ns --type merge -p '{"metadata":{"finalizers":["example.com/hold"]}}'
         { Remove-KubeResource cm rm-fin -Namespace $script:Ns -Kubeconfig $script:Kc -Wait -Timeout 2 -ErrorAction Stop } |
             Should -Throw -ErrorId 'KubeTimeout,KubePS.Commands.RemoveKubeResourceCommand'
-        Test-Exists configmap rm-fin $script:Ns | Should -BeTrue
+        Test-KubeTestObject configmap rm-fin $script:Ns | Should -BeTrue
         # Release the finalizer a moment after the delete starts waiting.
         $job = Start-ThreadJob -ScriptBlock {
             param($kc, $ns)
@@ -92,7 +80,7 @@ Describe 'Remove-KubeResource' -Tag Integration {
         $sw.Elapsed.TotalSeconds | Should -BeLessThan 20
         $r.Action | Should -Be 'Deleted'
         $null = $job | Wait-Job | Receive-Job
-        Test-Exists configmap rm-fin $script:Ns | Should -BeFalse
+        Test-KubeTestObject configmap rm-fin $script:Ns | Should -BeFalse
     }
 
     It 'passes the propagation policy (Orphan keeps dependents, Background deletes them)' {
@@ -105,8 +93,8 @@ Describe 'Remove-KubeResource' -Tag Integration {
             $null = $obj | Invoke-KubeApply -Namespace $script:Ns -Kubeconfig $script:Kc
             $null = Remove-KubeResource cm $owner -Namespace $script:Ns -Kubeconfig $script:Kc -Propagation $case.Policy -Wait
             $deadline = (Get-Date).AddSeconds(10)
-            while ((Test-Exists configmap $dep $script:Ns) -and -not $case.Kept -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
-            Test-Exists configmap $dep $script:Ns | Should -Be $case.Kept -Because "propagation $($case.Policy)"
+            while ((Test-KubeTestObject configmap $dep $script:Ns) -and -not $case.Kept -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+            Test-KubeTestObject configmap $dep $script:Ns | Should -Be $case.Kept -Because "propagation $($case.Policy)"
         }
     }
 
@@ -118,6 +106,6 @@ Describe 'Remove-KubeResource' -Tag Integration {
         $ns2 = New-KubeTestNamespace -Prefix 'rmns'
         $r = Remove-KubeResource namespace $ns2 -Kubeconfig $script:Kc -Confirm:$false -Wait -Timeout 60
         $r.Kind | Should -Be 'Namespace'
-        Test-Exists namespace $ns2 | Should -BeFalse
+        Test-KubeTestObject namespace $ns2 | Should -BeFalse
     }
 }

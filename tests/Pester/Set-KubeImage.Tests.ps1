@@ -1,12 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
-    function kc {
-        $out = & kubectl --kubeconfig $script:Kc @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "kubectl $args failed: $out" }
-        $out
-    }
+    $script:Kc = Initialize-KubeTestSuite
 }
 
 Describe 'Set-KubeImage' -Tag Integration {

@@ -5,13 +5,7 @@ param([Parameter(Mandatory)] [hashtable] $Case)
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kc = Get-KubeTestKubeconfig
-    function kc {
-        $out = & kubectl --kubeconfig $script:Kc @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "kubectl $args failed: $out" }
-        $out
-    }
+    $script:Kc = Initialize-KubeTestSuite
 }
 
 Describe $Case.Command -Tag Integration -ForEach @($Case) {

@@ -4,11 +4,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-KubeTestModule
     $script:Sample = Join-Path (Get-KubeTestRepoRoot) 'docs/examples/policy/kubeps-policy.yaml'
-    function kc {
-        $out = & kubectl --kubeconfig (Get-KubeTestKubeconfig) @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "kubectl $args failed: $out" }
-        $out
-    }
     function Write-TestFile([string] $Name, [string] $Text) {
         $p = Join-Path $TestDrive $Name
         Set-Content -LiteralPath $p -Value $Text

@@ -11,8 +11,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kubeconfig = Get-KubeTestKubeconfig
+    $script:Kubeconfig = Initialize-KubeTestSuite
     $PSDefaultParameterValues = @{ '*-Kube*:Kubeconfig' = $script:Kubeconfig }
     $script:Ns = New-KubeTestNamespace -Prefix wait
 
@@ -369,25 +368,14 @@ spec:
     }
 
     Context 'faults (local cluster fault injection)' -Skip:(-not $script:IsLocalCluster) {
-        BeforeAll {
-            $cfg = Get-Content -Raw $script:Kubeconfig | ConvertFrom-KubeYaml
-            $script:Server = @($cfg.clusters)[0].cluster.server
-            $script:Token = @($cfg.users)[0].user.token
-            function script:Set-Faults([hashtable] $Settings) {
-                $body = $Settings | ConvertTo-Json -Compress
-                $null = Invoke-RestMethod -Method Put -Uri "$($script:Server)/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $($script:Token)" } -Body $body -ContentType 'application/json' -SkipCertificateCheck
-            }
-        }
-        AfterEach {
-            $null = Invoke-RestMethod -Method Delete -Uri "$($script:Server)/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $($script:Token)" } -SkipCertificateCheck
-        }
+        AfterEach { Clear-KubeTestFault }
 
         It 'completes with the right answer through <Case>' -ForEach @(
             @{ Case = 'dropped watches and 429/500 answers'; Faults = @{ watchDropAfterEvents = 2; errorRate = 0.3; errorCodes = @(429, 500); verbs = @('WATCH', 'LIST') }; Prefix = 'drop' }
             @{ Case = '410 Gone on every resume'; Faults = @{ watchResumeExpired = $true; watchDropAfterEvents = 1 }; Prefix = 'gone' }
         ) {
             $f = $Faults.Clone(); $f.pathPrefix = "/api/v1/namespaces/$($script:Ns)/configmaps"
-            Set-Faults $f
+            Set-KubeTestFault $f
             $names = 1..8 | ForEach-Object { "$Prefix-$_" }
             $kc = $script:Kubeconfig; $ns = $script:Ns
             $job = Start-ThreadJob { param($kc, $ns, $names) Start-Sleep -Milliseconds 300; foreach ($n in $names) { & kubectl --kubeconfig $kc -n $ns create configmap $n --from-literal=a=1 2>&1; Start-Sleep -Milliseconds 100 } } -ArgumentList $kc, $ns, $names

@@ -10,8 +10,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kubeconfig = Get-KubeTestKubeconfig
+    $script:Kubeconfig = Initialize-KubeTestSuite
     $PSDefaultParameterValues = @{ '*-Kube*:Kubeconfig' = $script:Kubeconfig }
     $script:Ns = New-KubeTestNamespace -Prefix watch
 
@@ -83,18 +82,7 @@ Describe 'Watch-KubeResource' -Tag Integration {
     }
 
     Context 'dropped watches and 410 Gone (local cluster fault injection)' -Skip:(-not $script:IsLocalCluster) {
-        BeforeAll {
-            $cfg = Get-Content -Raw $script:Kubeconfig | ConvertFrom-KubeYaml
-            $script:Server = @($cfg.clusters)[0].cluster.server
-            $script:Token = @($cfg.users)[0].user.token
-            function script:Set-Faults([hashtable] $Settings) {
-                $body = $Settings | ConvertTo-Json -Compress
-                $null = Invoke-RestMethod -Method Put -Uri "$($script:Server)/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $($script:Token)" } -Body $body -ContentType 'application/json' -SkipCertificateCheck
-            }
-        }
-        AfterEach {
-            $null = Invoke-RestMethod -Method Delete -Uri "$($script:Server)/kubeps-admin/faults" -Headers @{ Authorization = "Bearer $($script:Token)" } -SkipCertificateCheck
-        }
+        AfterEach { Clear-KubeTestFault }
 
         It 'emits every real change once and no invented ones through <Case>' -ForEach @(
             @{ Case = 'watches dropped every 2 events and 500/429 answers to watch requests'; Faults = @{ watchDropAfterEvents = 2; errorRate = 0.3; errorCodes = @(500, 429); retryAfterSeconds = 0; verbs = @('WATCH') }; Prefix = 'drop' }
@@ -104,7 +92,7 @@ Describe 'Watch-KubeResource' -Tag Integration {
             $f = $Faults.Clone(); $f.pathPrefix = "/api/v1/namespaces/$ns/configmaps"
             # objects that exist before the watch and never change: a re-list must not report them again
             foreach ($i in 1..3) { $null = Invoke-KubeTestKubectl -n $ns create configmap "$Prefix-still-$i" --from-literal=a=1 }
-            Set-Faults $f
+            Set-KubeTestFault $f
             $cmds = foreach ($i in 1..6) {
                 , @('-n', $ns, 'create', 'configmap', "$Prefix-$i", '--from-literal=v=0')
                 , @('-n', $ns, 'patch', 'configmap', "$Prefix-$i", '--type=merge', '-p', '{"data":{"v":"1"}}')
