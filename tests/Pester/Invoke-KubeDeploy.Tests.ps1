@@ -383,6 +383,9 @@ Describe 'Invoke-KubeDeploy failures' -Tag Integration {
         $handle.IsCompleted | Should -BeFalse -Because 'the deploy waits for a workload that is never ready'
         $ps.Stop()
         $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        # PowerShell sets the state a moment before its batch thread ends: disposing then closed the runspace under it
+        # (InvalidRunspaceStateException on the thread pool, which ended the test process). Wait for it, bounded.
+        $handle.AsyncWaitHandle.WaitOne(10000) | Should -BeTrue
         $ps.Dispose()
         Test-KubeTestObject configmap ctrlc-cm $script:Ns | Should -BeTrue
     }
