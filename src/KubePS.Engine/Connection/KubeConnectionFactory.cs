@@ -169,6 +169,21 @@ public static class KubeConnectionFactory
                 sockets.Proxy = new WebProxy(proxy);
                 sockets.UseProxy = true;
             }
+
+            // Build the server's chain against the kubeconfig's CA alone. Without this the TLS layer first builds it
+            // against the system store (loading every system root, ~60 ms on the first connection) only to report
+            // an untrusted root that the client's own callback then accepts. A chain that still fails goes to that
+            // callback exactly as before.
+            if (!clientConfig.SkipTlsVerify && clientConfig.SslCaCerts is { Count: > 0 } authorities)
+            {
+                var policy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    RevocationMode = X509RevocationMode.NoCheck,
+                };
+                policy.CustomTrustStore.AddRange(authorities);
+                sockets.SslOptions.CertificateChainPolicy = policy;
+            }
         }
 
         return new KubeConnection(client, config, contextName, clientConfig.Host, contextNamespace, clientConfig.SkipTlsVerify, proxyUrl, userName);

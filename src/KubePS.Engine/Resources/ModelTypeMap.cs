@@ -23,6 +23,14 @@ public static class ModelTypeMap
         .Single(m => m.Name == nameof(KubernetesJson.Deserialize) && m.IsGenericMethodDefinition
             && m.GetParameters()[0].ParameterType == typeof(JsonElement));
 
+    /// <summary>
+    /// The options KubernetesJson deserializes with (its converters for Kubernetes dates, enums and Status, and its
+    /// source-generated metadata), read once so lists can be deserialized asynchronously with exactly the same
+    /// settings. Null if a client version keeps them elsewhere; the synchronous KubernetesJson path is used then.
+    /// </summary>
+    private static readonly JsonSerializerOptions? ClientOptions =
+        typeof(KubernetesJson).GetField("JsonSerializerOptions", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as JsonSerializerOptions;
+
     /// <summary>The typed model for apiVersion/kind, or null for custom resources and kinds the client does not know.</summary>
     public static Type? Find(string apiVersion, string kind) =>
         Map.Value.TryGetValue((apiVersion, kind), out var t) ? t : null;
@@ -58,7 +66,7 @@ public static class ModelTypeMap
     /// Reads a whole list response straight into the typed list model (V1PodList for pods), or returns
     /// null when the kind has no typed list. Faster than parsing a document and converting item by item.
     /// </summary>
-    public static async Task<IReadOnlyList<object>?> ReadTypedListAsync(Stream stream, string apiVersion, string kind, Action<string?> setContinue)
+    public static async Task<IReadOnlyList<object>?> ReadTypedListAsync(Stream stream, string apiVersion, string kind, Action<string?> setContinue, CancellationToken cancellationToken = default)
     {
         var listType = Find(apiVersion, kind + "List");
         if (listType is null || Find(apiVersion, kind) is null)
@@ -72,11 +80,22 @@ public static class ModelTypeMap
             var call = Expression.Call(method, options, Expression.Constant(null, typeof(System.Text.Json.JsonSerializerOptions)));
             return Expression.Lambda<Func<Stream, object?>>(Expression.Convert(call, typeof(object)), options).Compile();
         });
-        // KubernetesJson reads streams synchronously: buffer the page first so no thread blocks on the network.
-        var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer).ConfigureAwait(false);
-        buffer.Position = 0;
-        var list = deserialize(buffer);
+        object? list;
+        if (ClientOptions is { } options)
+        {
+            // Streamed straight off the network with the client's own serializer options: the reader works in pooled
+            // buffers. (Copying each ~1.4 MB page into a MemoryStream first put 4 MB of large-object-heap arrays per
+            // page through the GC and set off a full collection every other page.)
+            list = await JsonSerializer.DeserializeAsync(stream, listType, options, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // KubernetesJson reads streams synchronously: buffer the page first so no thread blocks on the network.
+            var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            buffer.Position = 0;
+            list = deserialize(buffer);
+        }
         if (list is null)
         {
             return Array.Empty<object>();

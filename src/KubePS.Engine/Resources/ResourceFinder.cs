@@ -49,6 +49,27 @@ public static class ResourceFinder
         Action<KubeException> onError,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var batch in FindBatchesAsync(client, resource, request, onError, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var o in batch)
+            {
+                yield return o;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same objects as <see cref="FindAsync(IKubernetes, ApiResourceInfo, FindRequest, Action{KubeException}, CancellationToken)"/>,
+    /// in batches: a list page (already name-filtered) or one object fetched by name. Lets a caller hand a page on at
+    /// once instead of object by object.
+    /// </summary>
+    public static async IAsyncEnumerable<IReadOnlyList<object>> FindBatchesAsync(
+        IKubernetes client,
+        ApiResourceInfo resource,
+        FindRequest request,
+        Action<KubeException> onError,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         if (request.ExactNames.Count > 0)
         {
             if (resource.Namespaced && request.AllNamespaces)
@@ -57,9 +78,9 @@ public static class ResourceFinder
                 foreach (var name in request.ExactNames)
                 {
                     var query = new ResourceQuery { Resource = resource, AllNamespaces = true, FieldSelector = Combine("metadata.name=" + name, request.FieldSelector), LabelSelector = request.LabelSelector, PageSize = request.PageSize };
-                    await foreach (var o in ResourceReader.ListAsync(client, query, cancellationToken).ConfigureAwait(false))
+                    await foreach (var page in ResourceReader.ListPagesAsync(client, query, cancellationToken).ConfigureAwait(false))
                     {
-                        yield return o;
+                        yield return page;
                     }
                 }
                 yield break;
@@ -87,7 +108,7 @@ public static class ResourceFinder
                 }
                 if (found is not null)
                 {
-                    yield return found;
+                    yield return new[] { found };
                 }
             }
             yield break;
@@ -107,11 +128,24 @@ public static class ResourceFinder
             FieldSelector = request.FieldSelector,
             PageSize = request.PageSize,
         };
-        await foreach (var o in ResourceReader.ListAsync(client, listQuery, cancellationToken).ConfigureAwait(false))
+        await foreach (var page in ResourceReader.ListPagesAsync(client, listQuery, cancellationToken).ConfigureAwait(false))
         {
-            if (request.NameFilter is null || request.NameFilter(NameOf(o) ?? ""))
+            if (request.NameFilter is not { } keep)
             {
-                yield return o;
+                yield return page;
+                continue;
+            }
+            var kept = new List<object>(page.Count);
+            foreach (var o in page)
+            {
+                if (keep(NameOf(o) ?? ""))
+                {
+                    kept.Add(o);
+                }
+            }
+            if (kept.Count > 0)
+            {
+                yield return kept;
             }
         }
     }

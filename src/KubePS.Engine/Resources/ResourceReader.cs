@@ -24,65 +24,85 @@ public static class ResourceReader
         return Materialize(doc.RootElement, resource.ApiVersion, resource.Kind);
     }
 
-    /// <summary>
-    /// Lists objects page by page (limit/continue); each page's objects are yielded before the next page is requested.
-    /// </summary>
+    /// <summary>Lists objects one by one, page by page underneath (see <see cref="ListPagesAsync"/>).</summary>
     public static async IAsyncEnumerable<object> ListAsync(IKubernetes client, ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var resource = query.Resource;
-        var ns = resource.Namespaced && !query.AllNamespaces ? query.Namespace : null;
-        var basePath = resource.PathFor(ns);
-        string? continueToken = null;
-        do
+        await foreach (var page in ListPagesAsync(client, query, cancellationToken).ConfigureAwait(false))
         {
-            var url = new StringBuilder(basePath).Append("?limit=").Append(query.PageSize);
-            if (!string.IsNullOrEmpty(query.LabelSelector))
-            {
-                url.Append("&labelSelector=").Append(Uri.EscapeDataString(query.LabelSelector));
-            }
-            if (!string.IsNullOrEmpty(query.FieldSelector))
-            {
-                url.Append("&fieldSelector=").Append(Uri.EscapeDataString(query.FieldSelector));
-            }
-            if (continueToken is not null)
-            {
-                url.Append("&continue=").Append(Uri.EscapeDataString(continueToken));
-            }
-            IReadOnlyList<object> page;
-            using (var response = await KubeRequest.SendAsync(client, HttpMethod.Get, url.ToString(), cancellationToken, streamResponse: true).ConfigureAwait(false))
-            {
-                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                string? next = null;
-                var typed = await ModelTypeMap.ReadTypedListAsync(stream, resource.ApiVersion, resource.Kind, c => next = c).ConfigureAwait(false);
-                if (typed is not null)
-                {
-                    page = typed;
-                    continueToken = next;
-                }
-                else
-                {
-                    using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    var root = doc.RootElement;
-                    continueToken = root.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var c) && c.ValueKind == JsonValueKind.String && c.GetString()!.Length > 0
-                        ? c.GetString()
-                        : null;
-                    var items = new List<object>();
-                    if (root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
-                    {
-                        foreach (var item in array.EnumerateArray())
-                        {
-                            items.Add(Materialize(item, resource.ApiVersion, resource.Kind));
-                        }
-                    }
-                    page = items;
-                }
-            }
             foreach (var o in page)
             {
                 yield return o;
             }
         }
-        while (continueToken is not null);
+    }
+
+    /// <summary>
+    /// Lists objects a page at a time (limit/continue). The next page is requested as soon as the current one has
+    /// been read, so it travels and deserializes while the current page is consumed; at most two pages are held.
+    /// </summary>
+    public static async IAsyncEnumerable<IReadOnlyList<object>> ListPagesAsync(IKubernetes client, ResourceQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var prefetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<(IReadOnlyList<object> Page, string? Continue)>? pending = ReadPageAsync(client, query, null, prefetch.Token);
+        try
+        {
+            while (pending is not null)
+            {
+                var (page, next) = await pending.ConfigureAwait(false);
+                pending = next is null ? null : ReadPageAsync(client, query, next, prefetch.Token);
+                yield return page;
+            }
+        }
+        finally
+        {
+            if (pending is not null)
+            {
+                // The consumer stopped early: drop the page in flight and observe its outcome.
+                prefetch.Cancel();
+                _ = pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private static async Task<(IReadOnlyList<object> Page, string? Continue)> ReadPageAsync(IKubernetes client, ResourceQuery query, string? continueToken, CancellationToken cancellationToken)
+    {
+        var resource = query.Resource;
+        var ns = resource.Namespaced && !query.AllNamespaces ? query.Namespace : null;
+        var url = new StringBuilder(resource.PathFor(ns)).Append("?limit=").Append(query.PageSize);
+        if (!string.IsNullOrEmpty(query.LabelSelector))
+        {
+            url.Append("&labelSelector=").Append(Uri.EscapeDataString(query.LabelSelector));
+        }
+        if (!string.IsNullOrEmpty(query.FieldSelector))
+        {
+            url.Append("&fieldSelector=").Append(Uri.EscapeDataString(query.FieldSelector));
+        }
+        if (continueToken is not null)
+        {
+            url.Append("&continue=").Append(Uri.EscapeDataString(continueToken));
+        }
+        using var response = await KubeRequest.SendAsync(client, HttpMethod.Get, url.ToString(), cancellationToken, streamResponse: true).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        string? next = null;
+        var typed = await ModelTypeMap.ReadTypedListAsync(stream, resource.ApiVersion, resource.Kind, c => next = c, cancellationToken).ConfigureAwait(false);
+        if (typed is not null)
+        {
+            return (typed, next);
+        }
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var root = doc.RootElement;
+        next = root.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var c) && c.ValueKind == JsonValueKind.String && c.GetString()!.Length > 0
+            ? c.GetString()
+            : null;
+        var items = new List<object>();
+        if (root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in array.EnumerateArray())
+            {
+                items.Add(Materialize(item, resource.ApiVersion, resource.Kind));
+            }
+        }
+        return (items, next);
     }
 
     /// <summary>A typed model when the client knows the kind, else a detached JsonElement with apiVersion and kind set.</summary>

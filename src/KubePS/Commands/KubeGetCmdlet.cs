@@ -112,12 +112,18 @@ public abstract class KubeGetCmdlet : KubeClusterCmdlet
 
         async Task Run(FindRequest request)
         {
-            await foreach (var o in ResourceFinder.FindAsync(client, resource, request, OnError, cancellationToken).ConfigureAwait(false))
+            // A page at a time: wrapped here on the worker thread, written in small chunks on the pipeline thread.
+            await foreach (var batch in ResourceFinder.FindBatchesAsync(client, resource, request, OnError, cancellationToken).ConfigureAwait(false))
             {
-                if (filter is null || filter(o))
+                var objects = new List<object>(batch.Count);
+                foreach (var o in batch)
                 {
-                    Emit(KubeObjects.ToPipeline(project is null ? o : project(o)));
+                    if (filter is null || filter(o))
+                    {
+                        objects.Add(KubeObjects.ToPipeline(project is null ? o : project(o)));
+                    }
                 }
+                EmitAll(objects);
             }
         }
 
