@@ -308,6 +308,34 @@ Describe 'Completion' -Tag Integration {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'tier'
     }
 
+    It 'answers a cold -Name completion with one API request and a warm one from its cache' {
+        $ns = New-KubeTestNamespace -Prefix complete
+        try {
+            $null = Invoke-KubeTestKubectl create configmap probe-a -n $ns --from-literal=a=b
+            # Count the API calls the engine makes, through its own call trace (the listener the cmdlets' -Verbose uses).
+            $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'KubePS.Engine' } | Select-Object -First 1
+            $infoType = $engine.GetType('KubePS.Engine.Connection.ApiCallInfo')
+            $calls = [Activator]::CreateInstance([System.Collections.Concurrent.ConcurrentQueue`1].MakeGenericType($infoType))
+            $listener = [Delegate]::CreateDelegate([Action`1].MakeGenericType($infoType), $calls, 'Enqueue')
+            $line = "Get-KubeConfigMap -Kubeconfig '$($script:Kubeconfig)' -Namespace $ns -Name pro"
+            $scope = $engine.GetType('KubePS.Engine.Connection.ApiCallTrace').GetMethod('Listen').Invoke($null, @($listener))
+            try {
+                $cold = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+                $coldCalls = @($calls.ToArray())
+                $warm = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+                $allCalls = @($calls.ToArray())
+            }
+            finally { $scope.Dispose() }
+            $cold | Should -Be @('probe-a')
+            $coldCalls.Count | Should -Be 1
+            $coldCalls[0].Method | Should -Be 'GET'
+            $coldCalls[0].Url | Should -Match "/api/v1/namespaces/$ns/configmaps\?limit=2000$"
+            $warm | Should -Be @('probe-a')
+            $allCalls.Count | Should -Be 1
+        }
+        finally { Remove-KubeTestNamespace $ns }
+    }
+
     It 'completes nothing and throws nothing when the cluster is unreachable' {
         $bad = Join-Path $TestDrive 'unreachable.yaml'
         (Get-Content -Raw $script:Kubeconfig) -replace 'server: https://[^\s]+', 'server: https://127.0.0.1:1' | Set-Content $bad

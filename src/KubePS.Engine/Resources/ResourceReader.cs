@@ -64,7 +64,11 @@ public static class ResourceReader
         }
     }
 
-    private static async Task<(IReadOnlyList<object> Page, string? Continue)> ReadPageAsync(IKubernetes client, ResourceQuery query, string? continueToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of a list: up to <see cref="ResourceQuery.PageSize"/> objects from <paramref name="continueToken"/> on
+    /// (null for the first page), and the token of the next page, or null when it is the last.
+    /// </summary>
+    public static async Task<(IReadOnlyList<object> Page, string? Continue)> ReadPageAsync(IKubernetes client, ResourceQuery query, string? continueToken, CancellationToken cancellationToken)
     {
         var resource = query.Resource;
         var ns = resource.Namespaced && !query.AllNamespaces ? query.Namespace : null;

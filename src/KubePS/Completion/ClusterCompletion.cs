@@ -40,6 +40,27 @@ internal static class ClusterCompletion
     public static IReadOnlyList<ApiResourceInfo>? Resources(KubeConnection connection) =>
         DiscoveryCache.For(connection.Client).Cached ?? Run(ct => DiscoveryCache.For(connection.Client).GetAllAsync(ct));
 
+    private static readonly IReadOnlyList<ApiResourceInfo> Builtins = BuiltinResources.ByName.Values.ToList();
+
+    /// <summary>
+    /// The resource a name completion lists. A typed cmdlet's own kind, and a -Kind that names an everyday built-in
+    /// kind while discovery is not cached yet, need no discovery: a cold completion is then one list request.
+    /// </summary>
+    public static ApiResourceInfo? Resource(KubeConnection connection, string kind, string? apiVersion, bool kindOfCommand)
+    {
+        if (kindOfCommand && BuiltinResources.Find(kind) is { } typed)
+        {
+            return typed;
+        }
+        var cached = DiscoveryCache.For(connection.Client).Cached;
+        if (cached is null && apiVersion is null && ResourceNameResolver.Resolve(Builtins, kind) is { } builtin)
+        {
+            return builtin;
+        }
+        var resources = cached ?? Resources(connection);
+        return resources is null ? null : ResourceNameResolver.Resolve(resources, kind, apiVersion);
+    }
+
     /// <summary>Objects of a kind in a namespace, cached for <see cref="Ttl"/>.</summary>
     public static IReadOnlyList<object> List(KubeConnection connection, ApiResourceInfo resource, string? @namespace)
     {
@@ -48,19 +69,12 @@ internal static class ClusterCompletion
         {
             return hit.Items;
         }
+        // One request: the first 2,000 objects are more than a completion menu can show.
         var items = Run(async ct =>
         {
-            var result = new List<object>();
-            var query = new ResourceQuery { Resource = resource, Namespace = @namespace, PageSize = 500 };
-            await foreach (var o in ResourceReader.ListAsync(connection.Client, query, ct).ConfigureAwait(false))
-            {
-                result.Add(o);
-                if (result.Count >= 2000)
-                {
-                    break;
-                }
-            }
-            return (IReadOnlyList<object>)result;
+            var query = new ResourceQuery { Resource = resource, Namespace = @namespace, PageSize = 2000 };
+            var (page, _) = await ResourceReader.ReadPageAsync(connection.Client, query, null, ct).ConfigureAwait(false);
+            return page;
         }) ?? Array.Empty<object>();
         Lists[key] = (DateTime.UtcNow, items);
         return items;
@@ -132,8 +146,7 @@ public sealed class NamespaceCompleter : IArgumentCompleter
         try
         {
             var connection = ClusterCompletion.Connect(fakeBoundParameters);
-            var resources = connection is null ? null : ClusterCompletion.Resources(connection);
-            var ns = resources?.FirstOrDefault(r => r.Group.Length == 0 && r.Plural == "namespaces");
+            var ns = BuiltinResources.Find("namespaces");
             if (connection is null || ns is null)
             {
                 return Array.Empty<CompletionResult>();
@@ -159,14 +172,14 @@ public sealed class ResourceNameCompleter : IArgumentCompleter
     {
         try
         {
-            var kind = fakeBoundParameters?["Kind"] as string ?? KindOfCommand(commandName);
+            var given = fakeBoundParameters?["Kind"] as string;
+            var kind = given ?? KindOfCommand(commandName);
             if (kind is null)
             {
                 return Array.Empty<CompletionResult>();
             }
             var connection = ClusterCompletion.Connect(fakeBoundParameters);
-            var resources = connection is null ? null : ClusterCompletion.Resources(connection);
-            var resource = resources is null ? null : ResourceNameResolver.Resolve(resources, kind, fakeBoundParameters?["ApiVersion"] as string);
+            var resource = connection is null ? null : ClusterCompletion.Resource(connection, kind, fakeBoundParameters?["ApiVersion"] as string, kindOfCommand: given is null);
             if (connection is null || resource is null)
             {
                 return Array.Empty<CompletionResult>();
@@ -193,10 +206,10 @@ public sealed class LabelSelectorCompleter : IArgumentCompleter
     {
         try
         {
-            var kind = fakeBoundParameters?["Kind"] as string ?? TypedKinds.ForCommand(commandName) ?? "pods";
+            var given = fakeBoundParameters?["Kind"] as string;
+            var kind = given ?? TypedKinds.ForCommand(commandName) ?? "pods";
             var connection = ClusterCompletion.Connect(fakeBoundParameters);
-            var resources = connection is null ? null : ClusterCompletion.Resources(connection);
-            var resource = resources is null ? null : ResourceNameResolver.Resolve(resources, kind);
+            var resource = connection is null ? null : ClusterCompletion.Resource(connection, kind, null, kindOfCommand: given is null);
             if (connection is null || resource is null)
             {
                 return Array.Empty<CompletionResult>();
