@@ -74,6 +74,7 @@ $deser = $deser.MakeGenericMethod($listType)
 $rounds = foreach ($round in 1..5) {
     $sw.Restart(); $n = (Get-KubePod -AllNamespaces -Kubeconfig $env:BENCH_KUBECONFIG | Measure-Object).Count; $ours = $sw.Elapsed.TotalMilliseconds
     if ($n -lt 10000) { throw "listed $n pods" }
+    if ($round -eq 1) { $peakOursMB = [Math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB) }
     $sw.Restart(); $n = (kubectl --kubeconfig $env:BENCH_KUBECONFIG get pods -A -o json | ConvertFrom-Json).items.Count; $kubectl = $sw.Elapsed.TotalMilliseconds
     if ($n -lt 10000) { throw "kubectl listed $n pods" }
     $sw.Restart(); $bytes = $hc.GetByteArrayAsync("$server/api/v1/pods").GetAwaiter().GetResult(); $doc = [System.Text.Json.JsonDocument]::Parse([ReadOnlyMemory[byte]]$bytes); $n = $doc.RootElement.GetProperty('items').GetArrayLength(); $doc.Dispose(); $floor = $sw.Elapsed.TotalMilliseconds
@@ -81,15 +82,15 @@ $rounds = foreach ($round in 1..5) {
     $bytes = $null; $list = $null
     [pscustomobject]@{ Ours = $ours; Kubectl = $kubectl; Floor = $floor; Typed = $typed }
 }
-$peakOurs = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+$peakAll = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
 $warm = $rounds | Select-Object -Skip 1
 [pscustomobject]@{
     Ours = (Median $warm.Ours); Kubectl = (Median $warm.Kubectl); Floor = (Median $warm.Floor); TypedFloor = (Median $warm.Typed)
-    FirstOurs = $rounds[0].Ours; FirstKubectl = $rounds[0].Kubectl; FirstTyped = $rounds[0].Typed; PeakMB = [Math]::Round($peakOurs / 1MB)
+    FirstOurs = $rounds[0].Ours; FirstKubectl = $rounds[0].Kubectl; FirstTyped = $rounds[0].Typed; PeakOursMB = $peakOursMB; PeakAllMB = [Math]::Round($peakAll / 1MB)
 } | ConvertTo-Json -Compress
 '@
     $r = Invoke-BenchChild -Script $child -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig }
-    [pscustomobject]@{ Benchmark = 'List 10,000 pods into objects (Get-KubePod -AllNamespaces | Measure-Object vs kubectl get pods -A -o json | ConvertFrom-Json)'; KubePS = Format-BenchMs $r.Ours; Kubectl = Format-BenchMs $r.Kubectl; Ratio = '{0:N1}x' -f ($r.Kubectl / $r.Ours); Notes = "medians of rounds 2-5 in one session, each round running all four one after the other; floors: bare HttpClient GET + System.Text.Json parse $(Format-BenchMs $r.Floor) (KubePS/floor $('{0:N1}' -f ($r.Ours / $r.Floor))x), GET + typed V1PodList deserialization $(Format-BenchMs $r.TypedFloor) (KubePS/typed floor $('{0:N1}' -f ($r.Ours / $r.TypedFloor))x, goal <= 2x); round 1, with the JIT still compiling every side: KubePS $(Format-BenchMs $r.FirstOurs), kubectl $(Format-BenchMs $r.FirstKubectl), typed floor $(Format-BenchMs $r.FirstTyped); peak working set of the session $($r.PeakMB) MB (both sides ran in it); pages of 500 stream into the pipeline, the next one fetched while the current one is written" }
+    [pscustomobject]@{ Benchmark = 'List 10,000 pods into objects (Get-KubePod -AllNamespaces | Measure-Object vs kubectl get pods -A -o json | ConvertFrom-Json)'; KubePS = Format-BenchMs $r.Ours; Kubectl = Format-BenchMs $r.Kubectl; Ratio = '{0:N1}x' -f ($r.Kubectl / $r.Ours); Notes = "medians of rounds 2-5 in one session, each round running all four one after the other; floors: bare HttpClient GET + System.Text.Json parse $(Format-BenchMs $r.Floor) (KubePS/floor $('{0:N1}' -f ($r.Ours / $r.Floor))x), GET + typed V1PodList deserialization $(Format-BenchMs $r.TypedFloor) (KubePS/typed floor $('{0:N1}' -f ($r.Ours / $r.TypedFloor))x, goal <= 2x); round 1, with the JIT still compiling every side: KubePS $(Format-BenchMs $r.FirstOurs), kubectl $(Format-BenchMs $r.FirstKubectl), typed floor $(Format-BenchMs $r.FirstTyped); peak working set of the session after KubePS's first list (before kubectl ran in it) $($r.PeakOursMB) MB, after all rounds of both sides $($r.PeakAllMB) MB; pages of 500 stream into the pipeline, the next one fetched while the current one is written" }
     [pscustomobject]@{ Benchmark = 'Warm single GET (Get-KubePod -Name x vs kubectl get pod x -o json)'; KubePS = Format-BenchMs (Get-Median $q.Warm); Kubectl = Format-BenchMs (Get-Median $q.KWarm); Ratio = '{0:N1}x' -f ((Get-Median $q.KWarm) / (Get-Median $q.Warm)); Notes = 'kubectl pays its process start on every call, which is what a script does' }
     [pscustomobject]@{ Benchmark = 'Import-Module KubePS in a fresh pwsh; first cluster call after import'; KubePS = "$(Format-BenchMs (Get-Median $q.Import)); $(Format-BenchMs (Get-Median $q.First))"; Kubectl = ''; Ratio = ''; Notes = "medians of 5 fresh pwsh processes on a quiet cluster; goals: import < 150 ms, first call < 400 ms; the import starts a warm-up of the pod serializer metadata and the kubeconfig reader on the thread pool: without it (KUBEPS_WARMUP=0) import $(Format-BenchMs (Get-Median $cold.Import)), first call $(Format-BenchMs (Get-Median $cold.First)); the first Import-Module of a built-in module (Microsoft.PowerShell.Management) in a fresh pwsh took $(Format-BenchMs (Get-Median $base.Ms)) in the same conditions" }
 }
