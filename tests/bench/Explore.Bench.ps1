@@ -25,6 +25,22 @@ $kwarm = foreach ($i in 1..11) { $sw.Restart(); $null = kubectl --kubeconfig $en
     $q = foreach ($i in 1..5) { Invoke-BenchChild -Script $quickChild -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig } }
     # The same without the import-time warm-up (KUBEPS_WARMUP=0), to show what it buys.
     $cold = foreach ($i in 1..5) { Invoke-BenchChild -Script $quickChild -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig; KUBEPS_WARMUP = '0' } }
+    # Tab completion of pod names: cold (a fresh session: connection, one list) and warm (from the session's cache),
+    # beside kubectl's own completion command (what its shell completion script runs on every Tab).
+    $completeChild = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:BENCH_MODULE
+function Median($v) { $s = @($v | Sort-Object); if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count/2)] } else { ($s[$s.Count/2-1] + $s[$s.Count/2]) / 2 } }
+$line = "Get-KubePod -Kubeconfig '$($env:BENCH_KUBECONFIG)' -Namespace bench-q -Name pod-"
+$sw = [Diagnostics.Stopwatch]::StartNew()
+$r = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+$cold = $sw.Elapsed.TotalMilliseconds
+if ($r.CompletionMatches.CompletionText -notcontains 'pod-42') { throw "cold completion gave: $($r.CompletionMatches.CompletionText)" }
+$warm = foreach ($i in 1..11) { $sw.Restart(); $null = TabExpansion2 -inputScript $line -cursorColumn $line.Length; $sw.Elapsed.TotalMilliseconds }
+$k = foreach ($i in 1..5) { $sw.Restart(); $out = kubectl __complete get pods -n bench-q --kubeconfig $env:BENCH_KUBECONFIG pod- 2>$null; $sw.Elapsed.TotalMilliseconds; if ($out -notcontains 'pod-42') { throw "kubectl completion gave: $out" } }
+[pscustomobject]@{ Cold = $cold; Warm = (Median $warm); Kubectl = (Median $k) } | ConvertTo-Json -Compress
+'@
+    $c = foreach ($i in 1..3) { Invoke-BenchChild -Script $completeChild -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig } }
     $base = foreach ($i in 1..3) { Invoke-BenchChild -Script '$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module Microsoft.PowerShell.Management; [pscustomobject]@{ Ms = $sw.Elapsed.TotalMilliseconds } | ConvertTo-Json -Compress' }
 
     # Seed 10,000 pods in 10 namespaces.
@@ -92,5 +108,6 @@ $warm = $rounds | Select-Object -Skip 1
     $r = Invoke-BenchChild -Script $child -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig }
     [pscustomobject]@{ Benchmark = 'List 10,000 pods into objects (Get-KubePod -AllNamespaces | Measure-Object vs kubectl get pods -A -o json | ConvertFrom-Json)'; KubePS = Format-BenchMs $r.Ours; Kubectl = Format-BenchMs $r.Kubectl; Ratio = '{0:N1}x' -f ($r.Kubectl / $r.Ours); Notes = "medians of rounds 2-5 in one session, each round running all four one after the other; floors: bare HttpClient GET + System.Text.Json parse $(Format-BenchMs $r.Floor) (KubePS/floor $('{0:N1}' -f ($r.Ours / $r.Floor))x), GET + typed V1PodList deserialization $(Format-BenchMs $r.TypedFloor) (KubePS/typed floor $('{0:N1}' -f ($r.Ours / $r.TypedFloor))x, goal <= 2x); round 1, with the JIT still compiling every side: KubePS $(Format-BenchMs $r.FirstOurs), kubectl $(Format-BenchMs $r.FirstKubectl), typed floor $(Format-BenchMs $r.FirstTyped); peak working set of the session after KubePS's first list (before kubectl ran in it) $($r.PeakOursMB) MB, after all rounds of both sides $($r.PeakAllMB) MB; pages of 500 stream into the pipeline, the next one fetched while the current one is written" }
     [pscustomobject]@{ Benchmark = 'Warm single GET (Get-KubePod -Name x vs kubectl get pod x -o json)'; KubePS = Format-BenchMs (Get-Median $q.Warm); Kubectl = Format-BenchMs (Get-Median $q.KWarm); Ratio = '{0:N1}x' -f ((Get-Median $q.KWarm) / (Get-Median $q.Warm)); Notes = 'kubectl pays its process start on every call, which is what a script does' }
+    [pscustomobject]@{ Benchmark = 'Tab completion of pod names, warm (Get-KubePod -Name <Tab> vs kubectl __complete get pods)'; KubePS = Format-BenchMs (Get-Median $c.Warm); Kubectl = Format-BenchMs (Get-Median $c.Kubectl); Ratio = '{0:N1}x' -f ((Get-Median $c.Kubectl) / (Get-Median $c.Warm)); Notes = "goal: warm < 100 ms; the first completion in a fresh session (connection and one list request) took $(Format-BenchMs (Get-Median $c.Cold)); kubectl's completion command is what its shell script runs on every Tab, process start and list included; medians of 3 fresh pwsh processes (11 warm completions each)" }
     [pscustomobject]@{ Benchmark = 'Import-Module KubePS in a fresh pwsh; first cluster call after import'; KubePS = "$(Format-BenchMs (Get-Median $q.Import)); $(Format-BenchMs (Get-Median $q.First))"; Kubectl = ''; Ratio = ''; Notes = "medians of 5 fresh pwsh processes on a quiet cluster; goals: import < 150 ms, first call < 400 ms; the import starts a warm-up of the pod serializer metadata and the kubeconfig reader on the thread pool: without it (KUBEPS_WARMUP=0) import $(Format-BenchMs (Get-Median $cold.Import)), first call $(Format-BenchMs (Get-Median $cold.First)); the first Import-Module of a built-in module (Microsoft.PowerShell.Management) in a fresh pwsh took $(Format-BenchMs (Get-Median $base.Ms)) in the same conditions" }
 }
