@@ -80,9 +80,15 @@ function Get-TrxCounts {
 function Invoke-KubePSTests {
     param([string] $Root, [string] $Configuration = 'Release', [string[]] $Tag = @(), [switch] $PesterOnly)
     Import-Module (Join-Path $Root 'tools/LocalCluster.psm1') -Force
-    $results = Join-Path $Root 'out/test-results'
-    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    # One folder per run (out/test-results/<time>-<pid>), so two runs in one tree never share result files or the
+    # local cluster's kubeconfig; folders of earlier runs older than a day are removed.
+    $all = Join-Path $Root 'out/test-results'
+    if (Test-Path $all) {
+        Get-ChildItem $all | Where-Object { $_.LastWriteTimeUtc -lt [DateTime]::UtcNow.AddDays(-1) } | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    $results = Join-Path $all ('{0:yyyyMMdd-HHmmss}-{1}' -f [DateTime]::UtcNow, $PID)
     $null = New-Item -ItemType Directory -Force -Path $results
+    Write-Host "    results in $results"
     $suites = [System.Collections.Generic.List[object]]::new()
 
     if (-not $PesterOnly) {
