@@ -278,25 +278,88 @@ public static class Builtins
             string.IsNullOrEmpty(host) ? component : $"{component}, {host}", JsonUtil.Str(o, "message") ?? JsonUtil.Str(o, "note") ?? "", AgeOf(first), count.ToString(CultureInfo.InvariantCulture), Name(o)];
     }
 
+    /// <summary>
+    /// The real server's pod row (kubectl's READY, STATUS and RESTARTS): init containers first (Init:N/M, Init:&lt;reason&gt;,
+    /// sidecars counted), then the app containers from the last to the first, Completed-but-running as Running/NotReady,
+    /// Terminating for a deleted pod that has not finished, restarts with the time of the last one.
+    /// </summary>
     private static object[] PodCells(JsonObject o, DateTime now)
     {
-        var total = (o["spec"]?["containers"] as JsonArray)?.Count ?? 0;
-        var statuses = o["status"]?["containerStatuses"] as JsonArray;
-        var ready = statuses?.Count(s => (bool?)s?["ready"] == true) ?? 0;
-        var restarts = statuses?.Sum(s => JsonUtil.Long(s, "restartCount") ?? 0) ?? 0;
-        var reason = JsonUtil.Str(o, "status", "reason") ?? JsonUtil.Str(o, "status", "phase") ?? "Pending";
-        if (statuses != null)
-            foreach (var s in statuses)
+        var spec = o["spec"];
+        var status = o["status"];
+        var total = (spec?["containers"] as JsonArray)?.Count ?? 0;
+        var ready = 0;
+        long restarts = 0, sidecarRestarts = 0;
+        DateTime? lastRestart = null, lastSidecarRestart = null;
+        var phase = JsonUtil.Str(status, "phase") ?? "";
+        var reason = string.IsNullOrEmpty(JsonUtil.Str(status, "reason")) ? phase : JsonUtil.Str(status, "reason");
+        var conditions = (status?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        if (conditions.Any(c => (string)c["type"] == "PodScheduled" && (string)c["reason"] == "SchedulingGated")) reason = "SchedulingGated";
+        bool CondTrue(string type) => conditions.FirstOrDefault(c => (string)c["type"] == type) is { } c && (string)c["status"] == "True";
+        var initSpecs = (spec?["initContainers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var sidecars = initSpecs.Where(c => (string)c["restartPolicy"] == "Always").Select(c => (string)c["name"]).ToHashSet();
+        total += sidecars.Count;
+        static DateTime? Later(DateTime? a, JsonNode s) =>
+            JsonUtil.ParseTime(JsonUtil.Str(s, "lastState", "terminated", "finishedAt")) is DateTime t && (a is null || t > a) ? t : a;
+
+        var initializing = false;
+        var inits = (status?["initContainerStatuses"] as JsonArray ?? []).ToList();
+        for (var i = 0; i < inits.Count; i++)
+        {
+            var s = inits[i];
+            restarts += JsonUtil.Long(s, "restartCount") ?? 0;
+            lastRestart = Later(lastRestart, s);
+            var sidecar = sidecars.Contains((string)s?["name"] ?? "");
+            if (sidecar) { sidecarRestarts += JsonUtil.Long(s, "restartCount") ?? 0; lastSidecarRestart = Later(lastSidecarRestart, s); }
+            var term = s?["state"]?["terminated"];
+            var waiting = JsonUtil.Str(s, "state", "waiting", "reason");
+            if (term != null && (JsonUtil.Long(term, "exitCode") ?? 0) == 0) continue;
+            if (sidecar && (bool?)s?["started"] == true) { if ((bool?)s?["ready"] == true) ready++; continue; }
+            if (term != null)
             {
-                var w = JsonUtil.Str(s, "state", "waiting", "reason");
-                var t = JsonUtil.Str(s, "state", "terminated", "reason");
-                if (!string.IsNullOrEmpty(w)) reason = w;
-                else if (!string.IsNullOrEmpty(t)) reason = t;
+                var tr = JsonUtil.Str(term, "reason");
+                reason = !string.IsNullOrEmpty(tr) ? "Init:" + tr
+                    : (JsonUtil.Long(term, "signal") ?? 0) != 0 ? $"Init:Signal:{JsonUtil.Long(term, "signal")}" : $"Init:ExitCode:{JsonUtil.Long(term, "exitCode") ?? 0}";
             }
-        if (o["metadata"]?["deletionTimestamp"] != null) reason = "Terminating";
-        var gates = o["spec"]?["readinessGates"] as JsonArray;
-        return [Name(o), $"{ready}/{total}", reason, restarts.ToString(CultureInfo.InvariantCulture), Age(o, now), OrNone(JsonUtil.Str(o, "status", "podIP")), OrNone(JsonUtil.Str(o, "spec", "nodeName")),
-            OrNone(JsonUtil.Str(o, "status", "nominatedNodeName")), gates is { Count: > 0 } ? $"0/{gates.Count}" : "<none>"];
+            else if (!string.IsNullOrEmpty(waiting) && waiting != "PodInitializing") reason = "Init:" + waiting;
+            else reason = $"Init:{i}/{initSpecs.Count}";
+            initializing = true;
+            break;
+        }
+        if (!initializing || CondTrue("Initialized"))
+        {
+            restarts = sidecarRestarts;
+            lastRestart = lastSidecarRestart;
+            var hasRunning = false;
+            var statuses = (status?["containerStatuses"] as JsonArray ?? []).ToList();
+            for (var i = statuses.Count - 1; i >= 0; i--)
+            {
+                var s = statuses[i];
+                restarts += JsonUtil.Long(s, "restartCount") ?? 0;
+                lastRestart = Later(lastRestart, s);
+                var w = JsonUtil.Str(s, "state", "waiting", "reason");
+                var term = s?["state"]?["terminated"];
+                if (!string.IsNullOrEmpty(w)) reason = w;
+                else if (term != null && !string.IsNullOrEmpty(JsonUtil.Str(term, "reason"))) reason = JsonUtil.Str(term, "reason");
+                else if (term != null) reason = (JsonUtil.Long(term, "signal") ?? 0) != 0 ? $"Signal:{JsonUtil.Long(term, "signal")}" : $"ExitCode:{JsonUtil.Long(term, "exitCode") ?? 0}";
+                else if ((bool?)s?["ready"] == true && s?["state"]?["running"] != null) { hasRunning = true; ready++; }
+            }
+            if (reason == "Completed" && hasRunning) reason = CondTrue("Ready") ? "Running" : "NotReady";
+        }
+        if (o["metadata"]?["deletionTimestamp"] != null)
+        {
+            if (JsonUtil.Str(status, "reason") == "NodeLost") reason = "Unknown";
+            else if (phase is not ("Succeeded" or "Failed")) reason = "Terminating";
+        }
+        var restartText = restarts.ToString(CultureInfo.InvariantCulture);
+        if (restarts != 0 && lastRestart is DateTime lr) restartText += $" ({HumanDuration(now - lr)} ago)";
+        var gates = spec?["readinessGates"] as JsonArray;
+        var gatesText = "<none>";
+        if (gates is { Count: > 0 })
+            gatesText = $"{gates.Count(g => CondTrue((string)g?["conditionType"] ?? ""))}/{gates.Count}";
+        var podIp = (status?["podIPs"] as JsonArray)?.FirstOrDefault()?["ip"] is JsonNode ip ? (string)ip : null;
+        return [Name(o), $"{ready}/{total}", reason, restartText, Age(o, now), OrNone(podIp), OrNone(JsonUtil.Str(spec, "nodeName")),
+            OrNone(JsonUtil.Str(status, "nominatedNodeName")), gatesText];
     }
 
     private static object[] ServiceCells(JsonObject o, DateTime now)

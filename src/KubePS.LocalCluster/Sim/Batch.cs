@@ -41,7 +41,7 @@ public sealed partial class Simulation
         var pods = ChildrenOf(job.Uid, PodT);
         var succeeded = pods.Count(p => JsonUtil.Str(p.Object, "status", "phase") == "Succeeded");
         var failed = pods.Count(p => JsonUtil.Str(p.Object, "status", "phase") == "Failed");
-        if (onFailure) failed += (int)pods.Sum(p => (p.Object["status"]?["containerStatuses"] as JsonArray)?.Sum(c => JsonUtil.Long(c, "restartCount") ?? 0) ?? 0);
+        if (onFailure) failed += (int)pods.Sum(p => new[] { "initContainerStatuses", "containerStatuses" }.Sum(k => (p.Object["status"]?[k] as JsonArray)?.Sum(c => JsonUtil.Long(c, "restartCount") ?? 0) ?? 0));
         var active = pods.Where(p => PodActive(p.Object)).ToList();
         var st = new JsonObject();
         var startTime = JsonUtil.Str(old, "startTime") ?? (suspended ? null : nowS);

@@ -25,14 +25,28 @@ internal sealed class ContainerRt
     public JsonObject Terminated; // final state
     public JsonObject LastState;
     public bool Running, Ready;
+    /// <summary>An init container (spec.initContainers); Sidecar: one with restartPolicy Always.</summary>
+    public bool IsInit, Sidecar;
+    public string PullPolicy;
+    public JsonNode Spec;
+    public string FieldPath => (IsInit ? "spec.initContainers{" : "spec.containers{") + Name + "}";
 }
 
 internal sealed class PodRt
 {
     public string Uid, Ns, Name, Node, Ip, HostIp, StartTime, RestartPolicy;
     public ContainerRt[] Containers;
-    public bool Started, Terminal, ConfigBlocked, Stopping;
+    public ContainerRt[] Init = [];
+    /// <summary>Init containers done, in order: completed with exit code 0 (a sidecar: started).</summary>
+    public int InitDone;
+    public bool Started, Terminal, ConfigBlocked, Stopping, VolumesReady;
     public readonly Dictionary<string, string> CondTimes = new();
+    public bool Initialized => InitDone >= Init.Length;
+    public IEnumerable<ContainerRt> All => Init.Concat(Containers);
+    /// <summary>The waiting reason of a container not started yet: PodInitializing when the pod has init containers.</summary>
+    public string DefaultWaiting => Init.Length > 0 ? "PodInitializing" : "ContainerCreating";
+    /// <summary>The containers the kubelet starts next: the next init container, else the app containers.</summary>
+    public ContainerRt[] Stage => Initialized ? Containers : [Init[InitDone]];
 }
 
 public sealed partial class Simulation
@@ -64,6 +78,16 @@ public sealed partial class Simulation
 
     private void SchedulePod(StoredObject pod)
     {
+        if (pod.Object["spec"]?["schedulingGates"] is JsonArray { Count: > 0 })
+        {
+            // The scheduler leaves gated pods alone (no event); removing the last gate lets it schedule the pod.
+            var stg = (JsonObject)(pod.Object["status"]?.DeepClone() ?? new JsonObject());
+            stg["phase"] = "Pending";
+            stg["conditions"] = new JsonArray(Cond("PodScheduled", "False", "SchedulingGated", "Scheduling is blocked due to non-empty scheduling gates", Now(), stg["conditions"] as JsonArray));
+            stg["conditions"]![0]!.AsObject()["lastProbeTime"] = null;
+            WriteStatus(pod, stg);
+            return;
+        }
         var nodeSel = pod.Object["spec"]?["nodeSelector"] as JsonObject;
         var nodes = Store.List(NodeT).Items.Where(n => nodeSel is null || nodeSel.All(kv => (string)n.Object["metadata"]?["labels"]?[kv.Key] == (string)kv.Value)).ToList();
         if (nodes.Count == 0)
@@ -82,7 +106,7 @@ public sealed partial class Simulation
         // Binding and the kubelet's first status (ContainerCreating) go in one write: one MODIFIED event less per pod.
         var rt = NewRuntime(pod, chosen);
         rt.StartTime = Now();
-        foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "ContainerCreating" };
+        foreach (var c in rt.All) c.Waiting = new JsonObject { ["reason"] = rt.DefaultWaiting };
         var scheduled = new JsonObject { ["conditions"] = new JsonArray(Cond("PodScheduled", "True", null, null, Now(), null)) };
         scheduled["conditions"]![0]!.AsObject()["lastProbeTime"] = null;
         o["status"] = BuildStatus(rt, scheduled, o);
@@ -108,14 +132,23 @@ public sealed partial class Simulation
         var runMs = double.TryParse(Ann(o, "kubeps.io/run-ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var rm) ? rm : Opt.RunMs;
         var rate = double.TryParse(Ann(o, "kubeps.io/log-rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out var lr) ? lr : Opt.LogRate;
         var readyDelay = double.TryParse(Ann(o, "kubeps.io/ready-delay-ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var rd) ? rd : 0;
-        rt.Containers = ((o["spec"]?["containers"] as JsonArray) ?? []).Select(c =>
+        ContainerRt Make(JsonNode c, bool init)
         {
             var name = (string)c?["name"] ?? "";
             var image = (string)c?["image"] ?? "";
             var cb = Ann(o, "kubeps.io/behavior-" + name) ?? behavior;
-            var (mode, code) = ParseMode(cb, image, rt.RestartPolicy);
-            return new ContainerRt { Name = name, Image = image, Mode = mode, ExitCode = code, RunMs = runMs, Rate = rate, ReadyDelayMs = readyDelay };
-        }).ToArray();
+            var sidecar = init && (string)c?["restartPolicy"] == "Always";
+            // An init container runs to completion (exit 0 after run-ms) unless its behaviour says otherwise; a sidecar
+            // (restartPolicy Always) runs like an app container of a restartPolicy Always pod.
+            var (mode, code) = ParseMode(cb, image, sidecar ? "Always" : init ? "Never" : rt.RestartPolicy);
+            return new ContainerRt
+            {
+                Name = name, Image = image, Mode = mode, ExitCode = code, RunMs = runMs, Rate = rate, ReadyDelayMs = init && !sidecar ? 0 : readyDelay,
+                IsInit = init, Sidecar = sidecar, PullPolicy = (string)c?["imagePullPolicy"] ?? "IfNotPresent", Spec = c?.DeepClone(),
+            };
+        }
+        rt.Init = ((o["spec"]?["initContainers"] as JsonArray) ?? []).Select(c => Make(c, true)).ToArray();
+        rt.Containers = ((o["spec"]?["containers"] as JsonArray) ?? []).Select(c => Make(c, false)).ToArray();
         return rt;
     }
 
@@ -147,11 +180,11 @@ public sealed partial class Simulation
     private double StartDelay(StoredObject pod) =>
         double.TryParse(Ann(pod.Object, "kubeps.io/start-delay-ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : Opt.PodStartDelayMs;
 
-    private string MissingConfig(JsonObject pod, string ns)
+    /// <summary>The first non-optional ConfigMap/Secret the containers' env/envFrom reference that does not exist.</summary>
+    private string MissingConfig(IEnumerable<JsonNode> containers, string ns)
     {
-        var spec = pod["spec"];
         bool Missing(ResourceType t, string name) => !string.IsNullOrEmpty(name) && Store.Get(t, ns, name) is null;
-        foreach (var c in ((spec?["containers"] as JsonArray) ?? []).Concat((spec?["initContainers"] as JsonArray) ?? []))
+        foreach (var c in containers)
         {
             foreach (var e in (c?["envFrom"] as JsonArray) ?? [])
             {
@@ -178,40 +211,42 @@ public sealed partial class Simulation
         return false;
     }
 
+    /// <summary>
+    /// Prepare the next stage (the next init container, else the app containers): volumes mounted (first stage only), the
+    /// stage's ConfigMap/Secret references present, image pulls started; the stage starts after the start delay.
+    /// </summary>
     private void TryStartCreating(StoredObject pod, PodRt rt)
     {
         rt.StartTime ??= Now();
-        if (MissingVolume(pod.Object, pod.Namespace, out var vol))
+        if (!rt.VolumesReady && MissingVolume(pod.Object, pod.Namespace, out var vol))
         {
             var first = !rt.ConfigBlocked;
             rt.ConfigBlocked = true; _blocked.Add(rt);
-            foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "ContainerCreating" };
+            foreach (var c in rt.All) c.Waiting = new JsonObject { ["reason"] = rt.DefaultWaiting };
             PushStatus(rt);
             if (first) Record(pod, "Warning", "FailedMount", $"MountVolume.SetUp failed for volume \"config\" : {vol}", "kubelet", rt.Node);
             return;
         }
-        var missing = MissingConfig(pod.Object, pod.Namespace);
+        rt.VolumesReady = true;
+        var stage = rt.Stage;
+        var missing = MissingConfig(stage.Select(c => c.Spec), pod.Namespace);
         if (missing != null)
         {
             var first = !rt.ConfigBlocked;
             rt.ConfigBlocked = true; _blocked.Add(rt);
-            foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "CreateContainerConfigError", ["message"] = missing };
+            foreach (var c in stage) c.Waiting = new JsonObject { ["reason"] = "CreateContainerConfigError", ["message"] = missing };
             PushStatus(rt);
-            Record(pod, "Warning", "Failed", "Error: " + missing, "kubelet", rt.Node, $"spec.containers{{{rt.Containers.FirstOrDefault()?.Name}}}");
+            Record(pod, "Warning", "Failed", "Error: " + missing, "kubelet", rt.Node, stage.FirstOrDefault()?.FieldPath);
             if (first) RetryConfig(rt);
             return;
         }
         rt.ConfigBlocked = false; _blocked.Remove(rt);
-        foreach (var c in rt.Containers) c.Waiting = new JsonObject { ["reason"] = "ContainerCreating" };
+        foreach (var c in stage) c.Waiting = new JsonObject { ["reason"] = rt.DefaultWaiting };
         PushStatus(rt);
         var delay = StartDelay(pod);
-        foreach (var c in rt.Containers)
-        {
-            var fp = $"spec.containers{{{c.Name}}}";
-            var policy = (string)(pod.Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault(x => (string)x?["name"] == c.Name)?["imagePullPolicy"];
-            if (c.Mode == ContainerMode.PullError || policy == "Always") Record(pod, "Normal", "Pulling", $"Pulling image \"{c.Image}\"", "kubelet", rt.Node, fp);
-        }
-        After(delay, () => { if (Current(rt)) StartAll(rt); });
+        foreach (var c in stage)
+            if (c.Mode == ContainerMode.PullError || c.PullPolicy == "Always") Record(pod, "Normal", "Pulling", $"Pulling image \"{c.Image}\"", "kubelet", rt.Node, c.FieldPath);
+        After(delay, () => { if (Current(rt)) StartStage(rt); });
     }
 
     private void RetryConfig(PodRt rt) => After(Math.Max(1000, Opt.BackoffMs), () =>
@@ -230,30 +265,35 @@ public sealed partial class Simulation
 
     private bool Current(PodRt rt) => _pods.TryGetValue(rt.Uid, out var r) && ReferenceEquals(r, rt);
 
-    private void StartAll(PodRt rt)
+    /// <summary>Start the current stage: the next init container (init containers run one after another), else the app containers.</summary>
+    private void StartStage(PodRt rt)
     {
         rt.Started = true;
-        foreach (var c in rt.Containers)
+        var stage = rt.Stage;
+        foreach (var c in stage)
         {
             if (c.Mode == ContainerMode.PullError) { PullFailed(rt, c); continue; }
-            var policy = PullPolicy(rt, c);
-            if (policy == "Always") Event(rt, "Normal", "Pulled", $"Successfully pulled image \"{c.Image}\" in {Opt.PodStartDelayMs}ms ({Opt.PodStartDelayMs}ms including waiting). Image size: 4212345 bytes.", c);
+            if (c.PullPolicy == "Always") Event(rt, "Normal", "Pulled", $"Successfully pulled image \"{c.Image}\" in {Opt.PodStartDelayMs}ms ({Opt.PodStartDelayMs}ms including waiting). Image size: 4212345 bytes.", c);
             else Event(rt, "Normal", "Pulled", $"Container image \"{c.Image}\" already present on machine", c);
             StartContainer(rt, c);
         }
         PushStatus(rt);
+        // A sidecar counts as done once it has started: the next init container (or the app containers) follow.
+        if (stage is [{ Sidecar: true, Running: true }]) { rt.InitDone++; NextStage(rt); }
     }
 
-    private string PullPolicy(PodRt rt, ContainerRt c)
+    /// <summary>The previous stage is done: prepare the next one (the next init container or the app containers).</summary>
+    private void NextStage(PodRt rt)
     {
         var pod = Store.Get(PodT, rt.Ns, rt.Name);
-        return (string)(pod?.Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault(x => (string)x?["name"] == c.Name)?["imagePullPolicy"] ?? "IfNotPresent";
+        if (pod is null || pod.Uid != rt.Uid || rt.Terminal) return;
+        TryStartCreating(pod, rt);
     }
 
     private void Event(PodRt rt, string type, string reason, string message, ContainerRt c = null)
     {
         var pod = Store.Get(PodT, rt.Ns, rt.Name);
-        if (pod != null) Record(pod, type, reason, message, "kubelet", rt.Node, c is null ? null : $"spec.containers{{{c.Name}}}");
+        if (pod != null) Record(pod, type, reason, message, "kubelet", rt.Node, c?.FieldPath);
     }
 
     private void PullFailed(PodRt rt, ContainerRt c)
@@ -311,11 +351,21 @@ public sealed partial class Simulation
             ["finishedAt"] = inst.End.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["containerID"] = ContainerId(rt, c),
         };
-        var restart = rt.RestartPolicy == "Always" || (rt.RestartPolicy == "OnFailure" && code != 0);
+        if (c.IsInit && !c.Sidecar && code == 0)
+        {
+            // A completed init container: the next one (or the app containers) start.
+            c.Terminated = term;
+            rt.InitDone++;
+            PushStatus(rt);
+            NextStage(rt);
+            return;
+        }
+        // Init containers follow the pod's policy for failures (Always acts as OnFailure); sidecars always restart.
+        var restart = c.Sidecar || (c.IsInit ? rt.RestartPolicy != "Never" : rt.RestartPolicy == "Always" || (rt.RestartPolicy == "OnFailure" && code != 0));
         if (!restart)
         {
             c.Terminated = term;
-            if (rt.Containers.All(x => x.Terminated != null || x.Mode == ContainerMode.PullError && false)) rt.Terminal = true;
+            if (c.IsInit || rt.Containers.All(x => x.Terminated != null)) { rt.Terminal = true; StopSidecars(rt); }
             PushStatus(rt);
             return;
         }
@@ -332,6 +382,24 @@ public sealed partial class Simulation
             StartContainer(rt, c);
             PushStatus(rt);
         });
+    }
+
+    /// <summary>The pod is finished: its sidecars are stopped (simulated as a clean exit 0).</summary>
+    private static void StopSidecars(PodRt rt)
+    {
+        foreach (var s in rt.Init.Where(x => x.Sidecar && x.Running))
+        {
+            var inst = s.Instances[^1];
+            lock (s) { inst.End = DateTime.UtcNow; inst.ExitCode = 0; }
+            s.Running = false; s.Ready = false;
+            s.Terminated = new JsonObject
+            {
+                ["exitCode"] = 0, ["reason"] = "Completed",
+                ["startedAt"] = inst.Start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["finishedAt"] = inst.End.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["containerID"] = ContainerId(rt, s),
+            };
+        }
     }
 
     private static string ContainerId(PodRt rt, ContainerRt c) =>
@@ -355,10 +423,13 @@ public sealed partial class Simulation
     private JsonObject BuildStatus(PodRt rt, JsonNode old, JsonObject podObj)
     {
         var now = Now();
-        var allReady = rt.Containers.All(c => c.Running && c.Ready);
-        var phase = rt.Terminal ? (rt.Containers.All(c => JsonUtil.Long(c.Terminated, "exitCode") == 0) ? "Succeeded" : "Failed")
+        // Ready needs every app container and every sidecar running and ready, after initialization.
+        var mustBeReady = rt.Containers.Concat(rt.Init.Where(c => c.Sidecar)).ToList();
+        var allReady = rt.Initialized && mustBeReady.All(c => c.Running && c.Ready);
+        var phase = rt.Terminal ? (rt.Containers.All(c => c.Terminated != null && JsonUtil.Long(c.Terminated, "exitCode") == 0) ? "Succeeded" : "Failed")
             : rt.Containers.Any(c => c.Instances.Count > 0) ? "Running" : "Pending";
-        var notReady = rt.Containers.Where(c => !(c.Running && c.Ready)).Select(c => c.Name).ToList();
+        var notReady = mustBeReady.Where(c => !(c.Running && c.Ready)).Select(c => c.Name).ToList();
+        var incomplete = rt.Init.Skip(rt.InitDone).Select(c => c.Name).ToList();
         JsonObject C(string type, bool ok, string reason = null, string message = null)
         {
             var s = ok ? "True" : "False";
@@ -374,32 +445,36 @@ public sealed partial class Simulation
         {
             ["phase"] = phase,
             ["conditions"] = new JsonArray(
-                C("PodReadyToStartContainers", !rt.Terminal), C("Initialized", true, "PodCompleted"),
+                C("PodReadyToStartContainers", !rt.Terminal),
+                C("Initialized", rt.Initialized, "ContainersNotInitialized", $"containers with incomplete status: [{string.Join(" ", incomplete)}]"),
                 C("Ready", allReady && !rt.Terminal, readyReason, readyMsg), C("ContainersReady", allReady && !rt.Terminal, readyReason, readyMsg), scheduled),
             ["hostIP"] = rt.HostIp, ["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = rt.HostIp }),
             ["podIP"] = rt.Ip, ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = rt.Ip }),
             ["startTime"] = rt.StartTime,
         };
-        var cs = new JsonArray();
-        foreach (var c in rt.Containers)
-        {
-            JsonObject state;
-            if (c.Terminated != null) state = new JsonObject { ["terminated"] = c.Terminated.DeepClone() };
-            else if (c.Running) state = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = c.Instances[^1].Start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) } };
-            else state = new JsonObject { ["waiting"] = c.Waiting?.DeepClone() ?? new JsonObject { ["reason"] = "ContainerCreating" } };
-            var entry = new JsonObject
-            {
-                ["name"] = c.Name, ["state"] = state, ["lastState"] = c.LastState?.DeepClone() ?? new JsonObject(),
-                ["ready"] = c.Running && c.Ready, ["restartCount"] = c.RestartCount, ["image"] = c.Image,
-                ["imageID"] = c.Instances.Count > 0 || c.Terminated != null ? "docker.io/" + c.Image + "@sha256:" + Hash(JsonValue.Create(c.Image)).PadRight(64, '0') : "",
-            };
-            if (c.Instances.Count > 0) entry["containerID"] = ContainerId(rt, c);
-            entry["started"] = c.Running;
-            cs.Add(entry);
-        }
-        st["containerStatuses"] = cs;
+        if (rt.Init.Length > 0) st["initContainerStatuses"] = new JsonArray(rt.Init.Select(c => (JsonNode)ContainerStatus(rt, c)).ToArray());
+        st["containerStatuses"] = new JsonArray(rt.Containers.Select(c => (JsonNode)ContainerStatus(rt, c)).ToArray());
         st["qosClass"] = JsonUtil.Str(old, "qosClass") ?? JsonUtil.Str(podObj, "status", "qosClass") ?? "BestEffort";
         return st;
+    }
+
+    private static JsonObject ContainerStatus(PodRt rt, ContainerRt c)
+    {
+        JsonObject state;
+        if (c.Terminated != null) state = new JsonObject { ["terminated"] = c.Terminated.DeepClone() };
+        else if (c.Running) state = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = c.Instances[^1].Start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) } };
+        else state = new JsonObject { ["waiting"] = c.Waiting?.DeepClone() ?? new JsonObject { ["reason"] = rt.DefaultWaiting } };
+        // A completed init container reads ready (the kubelet's rule); a sidecar is ready like an app container.
+        var ready = c.IsInit && !c.Sidecar ? c.Terminated != null && JsonUtil.Long(c.Terminated, "exitCode") == 0 : c.Running && c.Ready;
+        var entry = new JsonObject
+        {
+            ["name"] = c.Name, ["state"] = state, ["lastState"] = c.LastState?.DeepClone() ?? new JsonObject(),
+            ["ready"] = ready, ["restartCount"] = c.RestartCount, ["image"] = c.Image,
+            ["imageID"] = c.Instances.Count > 0 || c.Terminated != null ? "docker.io/" + c.Image + "@sha256:" + Hash(JsonValue.Create(c.Image)).PadRight(64, '0') : "",
+        };
+        if (c.Instances.Count > 0) entry["containerID"] = ContainerId(rt, c);
+        entry["started"] = c.Running;
+        return entry;
     }
 
     /// <summary>A pod marked for deletion: kill its containers (Killing events), then remove it after the stop delay.</summary>
@@ -410,8 +485,8 @@ public sealed partial class Simulation
         if (rt.Stopping) return;
         rt.Stopping = true;
         if (!NamespaceGone(pod.Namespace))
-            foreach (var c in rt.Containers.Where(c => c.Running))
-                Record(pod, "Normal", "Killing", $"Stopping container {c.Name}", "kubelet", rt.Node, $"spec.containers{{{c.Name}}}");
+            foreach (var c in rt.All.Where(c => c.Running))
+                Record(pod, "Normal", "Killing", $"Stopping container {c.Name}", "kubelet", rt.Node, c.FieldPath);
         var grace = (JsonUtil.Long(pod.Object, "metadata", "deletionGracePeriodSeconds") ?? 30) * 1000.0;
         var delay = double.TryParse(Ann(pod.Object, "kubeps.io/stop-delay-ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var sd) ? sd : Opt.PodStopDelayMs;
         var uid = pod.Uid;
@@ -441,9 +516,9 @@ public sealed partial class Simulation
         if (!_pods.TryRemove(pod.Uid, out var rt)) return;
         _blocked.Remove(rt);
         _nodeLoad[rt.Node] = Math.Max(0, _nodeLoad.GetValueOrDefault(rt.Node) - 1);
-        foreach (var c in rt.Containers) lock (c) if (c.Instances.Count > 0 && c.Instances[^1].End is null) c.Instances[^1].End = DateTime.UtcNow;
+        foreach (var c in rt.All) lock (c) if (c.Instances.Count > 0 && c.Instances[^1].End is null) c.Instances[^1].End = DateTime.UtcNow;
         if (NamespaceGone(pod.Namespace) || rt.Stopping) return;
-        foreach (var c in rt.Containers.Where(c => c.Running))
-            Record(pod, "Normal", "Killing", $"Stopping container {c.Name}", "kubelet", rt.Node, $"spec.containers{{{c.Name}}}");
+        foreach (var c in rt.All.Where(c => c.Running))
+            Record(pod, "Normal", "Killing", $"Stopping container {c.Name}", "kubelet", rt.Node, c.FieldPath);
     }
 }

@@ -18,7 +18,7 @@ public sealed class SimLogSource(Simulation sim) : ILogSource
         var uid = JsonUtil.Str(pod, "metadata", "uid") ?? "";
         var name = JsonUtil.Str(pod, "metadata", "name");
         var rt = sim.RuntimeOf(uid);
-        var c = rt?.Containers.FirstOrDefault(x => x.Name == container);
+        var c = rt?.All.FirstOrDefault(x => x.Name == container);
         lock (c ?? new object())
         {
             var count = c?.Instances.Count ?? 0;
