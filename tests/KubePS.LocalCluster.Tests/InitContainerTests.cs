@@ -224,8 +224,13 @@ public sealed class InitContainerTests(ClusterFixture f)
               restartPolicy: Never
               containers: [{name: main, image: busybox:1.36}]
             """, "apply", "-f", "-");
+        MustOkStdin(f, Pod(ns, "retried", "kubeps.io/behavior-setup: recover-1, kubeps.io/run-ms: \"100\"", "[{name: setup, image: busybox:1.36}]"), "apply", "-f", "-");
         // one container completed, one running: the pod is not Ready, kubectl says NotReady
         WaitRow(ns, "half", @"^half  1/2  NotReady  0  ");
+        // an init container that failed once, then completed: once initialized its restart no longer counts in RESTARTS
+        MustOk(f, "wait", "--for=condition=Ready", "pod/retried", "-n", ns, "--timeout=30s");
+        Assert.Equal("1 Completed", MustOk(f, "get", "pod", "retried", "-n", ns, "-o", "jsonpath={.status.initContainerStatuses[0].restartCount} {.status.initContainerStatuses[0].state.terminated.reason}"));
+        WaitRow(ns, "retried", @"^retried  1/1  Running  0  ");
         // a finished pod being deleted (held by a finalizer) keeps its final status instead of Terminating
         MustOk(f, "wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/held", "-n", ns, "--timeout=20s");
         MustOk(f, "delete", "pod", "held", "-n", ns, "--wait=false");

@@ -20,6 +20,8 @@ internal sealed class ContainerRt
     public int ExitCode;
     public double RunMs, Rate, ReadyDelayMs;
     public int RestartCount, PullAttempts;
+    /// <summary>Behaviour recover-N: the first N runs exit 1, later runs follow Mode.</summary>
+    public int FailTimes;
     public readonly List<ContainerInstance> Instances = new();
     public JsonObject Waiting; // {reason, message} while not running
     public JsonObject Terminated; // final state
@@ -138,12 +140,14 @@ public sealed partial class Simulation
             var image = (string)c?["image"] ?? "";
             var cb = Ann(o, "kubeps.io/behavior-" + name) ?? behavior;
             var sidecar = init && (string)c?["restartPolicy"] == "Always";
+            var recover = System.Text.RegularExpressions.Regex.Match(cb?.Trim().ToLowerInvariant() ?? "", @"^recover-(\d+)$");
+            var failTimes = recover.Success && int.TryParse(recover.Groups[1].Value, out var ft) ? ft : 0;
             // An init container runs to completion (exit 0 after run-ms) unless its behaviour says otherwise; a sidecar
             // (restartPolicy Always) runs like an app container of a restartPolicy Always pod.
-            var (mode, code) = ParseMode(cb, image, sidecar ? "Always" : init ? "Never" : rt.RestartPolicy);
+            var (mode, code) = ParseMode(recover.Success ? null : cb, image, sidecar ? "Always" : init ? "Never" : rt.RestartPolicy);
             return new ContainerRt
             {
-                Name = name, Image = image, Mode = mode, ExitCode = code, RunMs = runMs, Rate = rate, ReadyDelayMs = init && !sidecar ? 0 : readyDelay,
+                Name = name, Image = image, Mode = mode, ExitCode = code, FailTimes = failTimes, RunMs = runMs, Rate = rate, ReadyDelayMs = init && !sidecar ? 0 : readyDelay,
                 IsInit = init, Sidecar = sidecar, PullPolicy = (string)c?["imagePullPolicy"] ?? "IfNotPresent", Spec = c?.DeepClone(),
             };
         }
@@ -321,15 +325,17 @@ public sealed partial class Simulation
     {
         lock (c) c.Instances.Add(new ContainerInstance { Start = DateTime.UtcNow });
         c.Running = true; c.Waiting = null;
-        c.Ready = c.Mode != ContainerMode.NeverReady && c.ReadyDelayMs <= 0;
+        var instance = c.Instances.Count;
+        // recover-N: this run fails while it is one of the first N
+        var (mode, code) = instance <= c.FailTimes ? (ContainerMode.Exit, 1) : (c.Mode, c.ExitCode);
+        c.Ready = mode != ContainerMode.NeverReady && c.ReadyDelayMs <= 0;
         Event(rt, "Normal", "Created", $"Created container: {c.Name}", c);
         Event(rt, "Normal", "Started", $"Started container {c.Name}", c);
-        var instance = c.Instances.Count;
-        if (c.Mode != ContainerMode.NeverReady && c.ReadyDelayMs > 0)
+        if (mode != ContainerMode.NeverReady && c.ReadyDelayMs > 0)
             After(c.ReadyDelayMs, () => { if (Current(rt) && c.Instances.Count == instance && c.Running) { c.Ready = true; PushStatus(rt); } });
-        if (c.Mode == ContainerMode.Exit)
-            After(c.RunMs, () => { if (Current(rt) && c.Instances.Count == instance && c.Running) ExitContainer(rt, c, c.ExitCode); });
-        if (c.Mode == ContainerMode.NeverReady) Unhealthy(rt, c, instance);
+        if (mode == ContainerMode.Exit)
+            After(c.RunMs, () => { if (Current(rt) && c.Instances.Count == instance && c.Running) ExitContainer(rt, c, code); });
+        if (mode == ContainerMode.NeverReady) Unhealthy(rt, c, instance);
     }
 
     private void Unhealthy(PodRt rt, ContainerRt c, int instance) => After(Math.Max(500, Opt.BackoffMs), () =>
