@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using System.Management.Automation.Host;
 using KubePS.Engine.Ci;
 using KubePS.Engine.Errors;
@@ -32,6 +33,17 @@ public static class CiOutput
 
     /// <summary>-CiAnnotations' default: on when a CI platform that reads annotations is detected (unless KUBEPS_CI_ANNOTATIONS=false).</summary>
     public static bool AnnotationsByDefault => CiEnvironment.Current.AnnotationsByDefault;
+}
+
+/// <summary>
+/// A cmdlet with the -CiAnnotations switch (Invoke-KubeApply, Invoke-KubeDeploy, Wait-KubeResource, Test-KubePolicy):
+/// <see cref="KubeCmdlet"/> then writes its failures as CI annotations through <c>KubeCmdlet.Ci</c>. Each cmdlet declares
+/// the parameter itself, where it stands in its parameter list (a base class's parameters come after the cmdlet's own).
+/// </summary>
+internal interface ICiAnnotationsCmdlet
+{
+    /// <summary>-CiAnnotations: write failures as CI annotations (default: on when a CI platform is detected).</summary>
+    SwitchParameter CiAnnotations { get; }
 }
 
 /// <summary>

@@ -25,6 +25,7 @@ public abstract class KubeCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
     private BlockingCollection<Action>? _queue;
+    private CiAnnotator? _ci;
     private bool _disposed;
 
     /// <summary>Cancelled by StopProcessing.</summary>
@@ -116,10 +117,20 @@ public abstract class KubeCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// The CI annotation line (::error ... / ##vso[task.logissue ...]) for an engine failure, or null. Called for
-    /// every failure written with <see cref="EmitError(KubeException, object?)"/> and for the terminating one; the
-    /// cmdlets with -CiAnnotations override it (see <see cref="CiAnnotator"/>).
+    /// every failure written with <see cref="EmitError(KubeException, object?)"/> and for the terminating one: the
+    /// <see cref="Ci"/> annotator's line in the cmdlets with -CiAnnotations (<see cref="ICiAnnotationsCmdlet"/>), else null.
     /// </summary>
-    protected virtual string? CiAnnotationFor(KubeException exception, object? target) => null;
+    protected virtual string? CiAnnotationFor(KubeException exception, object? target) =>
+        this is ICiAnnotationsCmdlet ? Ci.Annotate(exception, target) : null;
+
+    /// <summary>
+    /// The CI annotator of this call: in a cmdlet with -CiAnnotations (<see cref="ICiAnnotationsCmdlet"/>) on when the
+    /// switch is given, off when it is given as -CiAnnotations:$false, else on when a CI platform is detected; off in
+    /// every other cmdlet.
+    /// </summary>
+    protected CiAnnotator Ci => _ci ??= CiAnnotator.For(this is ICiAnnotationsCmdlet cmdlet
+        ? MyInvocation.BoundParameters.ContainsKey(nameof(cmdlet.CiAnnotations)) ? cmdlet.CiAnnotations.IsPresent : null
+        : false);
 
     /// <summary>Writes a line to the host (standard output in a pipeline job, where CI runners read their commands) from any thread.</summary>
     protected void EmitHostLine(string line) => Enqueue(() => WriteHostLine(line));

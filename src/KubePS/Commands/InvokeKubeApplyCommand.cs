@@ -12,7 +12,7 @@ namespace KubePS.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "KubeApply", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = KubeManifestInput.PathSet)]
 [OutputType(typeof(PSObject))]
-public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
+public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet, ICiAnnotationsCmdlet
 {
     private readonly KubeManifestInput _input = new();
 
@@ -62,13 +62,6 @@ public sealed class InvokeKubeApplyCommand : KubeChangeCmdlet
     /// <summary>Writes failures as CI annotations (GitHub Actions, Azure Pipelines) naming the manifest file and line; on by default when a CI platform is detected.</summary>
     [Parameter]
     public SwitchParameter CiAnnotations { get; set; }
-
-    private CiAnnotator? _ci;
-
-    private CiAnnotator Ci => _ci ??= CiAnnotator.For(MyInvocation.BoundParameters.ContainsKey(nameof(CiAnnotations)) ? CiAnnotations.IsPresent : null);
-
-    /// <inheritdoc />
-    protected override string? CiAnnotationFor(KubeException exception, object? target) => Ci.Annotate(exception, target);
 
     /// <inheritdoc />
     protected override void PrepareProcessRecord()

@@ -1,23 +1,15 @@
 using System.Management.Automation;
 using KubePS.Engine.Ci;
 using KubePS.Engine.Deploy;
-using KubePS.Engine.Errors;
 
 namespace KubePS.Commands;
 
 // Invoke-KubeDeploy in CI (docs/ci.md): failures as annotations on the manifest's file and line, and the summary table.
-public sealed partial class InvokeKubeDeployCommand
+public sealed partial class InvokeKubeDeployCommand : ICiAnnotationsCmdlet
 {
-    private CiAnnotator? _ci;
-
     /// <summary>Writes failures as CI annotations (GitHub Actions, Azure Pipelines) naming the manifest file and line, and adds the deploy's summary table to the run; on by default when a CI platform is detected.</summary>
     [Parameter]
     public SwitchParameter CiAnnotations { get; set; }
-
-    private CiAnnotator Ci => _ci ??= CiAnnotator.For(MyInvocation.BoundParameters.ContainsKey(nameof(CiAnnotations)) ? CiAnnotations.IsPresent : null);
-
-    /// <inheritdoc />
-    protected override string? CiAnnotationFor(KubeException exception, object? target) => Ci.Annotate(exception, target);
 
     /// <summary>Failures about a node or a problem document point at the manifest the object came from.</summary>
     private void RegisterCiDocuments(DeployPlan plan)

@@ -12,7 +12,7 @@ namespace KubePS.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "KubePolicy", DefaultParameterSetName = KubeManifestInput.PathSet)]
 [OutputType(typeof(PSObject))]
-public sealed class TestKubePolicyCommand : KubeCmdlet
+public sealed class TestKubePolicyCommand : KubeCmdlet, ICiAnnotationsCmdlet
 {
     public const string ResultTypeName = "KubePS.PolicyResult";
     private readonly KubeManifestInput _input = new();
@@ -65,13 +65,6 @@ public sealed class TestKubePolicyCommand : KubeCmdlet
     /// <summary>Writes failures as CI annotations (GitHub Actions, Azure Pipelines) naming the manifest file and line; on by default when a CI platform is detected.</summary>
     [Parameter]
     public SwitchParameter CiAnnotations { get; set; }
-
-    private CiAnnotator? _ci;
-
-    private CiAnnotator Ci => _ci ??= CiAnnotator.For(MyInvocation.BoundParameters.ContainsKey(nameof(CiAnnotations)) ? CiAnnotations.IsPresent : null);
-
-    /// <inheritdoc />
-    protected override string? CiAnnotationFor(KubeException exception, object? target) => Ci.Annotate(exception, target);
 
     /// <inheritdoc />
     protected override void PrepareProcessRecord()

@@ -19,7 +19,7 @@ namespace KubePS.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "KubeResource", DefaultParameterSetName = KindSet)]
 [OutputType("KubePS.WaitResult")]
-public sealed class WaitKubeResourceCommand : KubeClusterCmdlet
+public sealed class WaitKubeResourceCommand : KubeClusterCmdlet, ICiAnnotationsCmdlet
 {
     private const string KindSet = "Kind";
     private const string InputSet = "InputObject";
@@ -85,13 +85,6 @@ public sealed class WaitKubeResourceCommand : KubeClusterCmdlet
     /// <summary>Writes failures as CI annotations (GitHub Actions, Azure Pipelines) naming the manifest file and line; on by default when a CI platform is detected.</summary>
     [Parameter]
     public SwitchParameter CiAnnotations { get; set; }
-
-    private CiAnnotator? _ci;
-
-    private CiAnnotator Ci => _ci ??= CiAnnotator.For(MyInvocation.BoundParameters.ContainsKey(nameof(CiAnnotations)) ? CiAnnotations.IsPresent : null);
-
-    /// <inheritdoc />
-    protected override string? CiAnnotationFor(KubeException exception, object? target) => Ci.Annotate(exception, target);
 
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
