@@ -5,7 +5,7 @@ namespace KubePS.Commands;
 /// <summary>
 /// <para type="synopsis">Plans a deploy without changing anything: levels, dependencies and why, wait gates, and what applying would change (from a server dry run).</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "KubeDeployPlan", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.Get, "KubeDeployPlan", DefaultParameterSetName = KubeManifestInput.PathSet)]
 [OutputType(typeof(PSObject))]
 public sealed class GetKubeDeployPlanCommand : KubeDeployCmdlet
 {

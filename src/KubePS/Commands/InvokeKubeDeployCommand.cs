@@ -7,7 +7,7 @@ namespace KubePS.Commands;
 /// <summary>
 /// <para type="synopsis">Deploys an application: plans a dependency graph, validates everything first, then applies each object as soon as what it depends on is applied or ready, and waits.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "KubeDeploy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "KubeDeploy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = KubeManifestInput.PathSet)]
 [OutputType(typeof(PSObject))]
 public sealed partial class InvokeKubeDeployCommand : KubeDeployCmdlet
 {

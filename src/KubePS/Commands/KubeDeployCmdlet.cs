@@ -8,20 +8,17 @@ namespace KubePS.Commands;
 /// <summary>Base of Invoke-KubeDeploy and Get-KubeDeployPlan: input (paths, kubeps.yaml, piped objects) and planning.</summary>
 public abstract class KubeDeployCmdlet : KubeChangeCmdlet
 {
-    protected const string PathSet = "Path";
-    protected const string ObjectSet = "InputObject";
     private readonly KubeManifestInput _input = new();
-    private readonly List<string> _paths = new();
 
     /// <summary>An application directory (with or without kubeps.yaml), the kubeps.yaml file, manifest files or globs.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = KubeManifestInput.PathSet)]
     [Alias("Filename", "f")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Objects to deploy: typed models, PSObjects, hashtables, YAML text, or files.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ObjectSet, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ParameterSetName = KubeManifestInput.ObjectSet, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = Array.Empty<object>();
 
     /// <summary>The application name: labels every object (kubeps.io/application) and names the inventory. Default: kubeps.yaml's name, else the directory name.</summary>
@@ -62,7 +59,7 @@ public abstract class KubeDeployCmdlet : KubeChangeCmdlet
     public System.Collections.IDictionary? Values { get; set; }
 
     /// <summary>The resolved -Path entries.</summary>
-    protected IReadOnlyList<string> ResolvedPaths => _paths;
+    protected IReadOnlyList<string> ResolvedPaths => _input.BoundPaths;
 
     /// <summary>The document sources of the last plan (templates sources hold their last render and its secrets).</summary>
     protected IReadOnlyList<IDeployDocumentSource> LastSources { get; private set; } = Array.Empty<IDeployDocumentSource>();
@@ -78,22 +75,13 @@ public abstract class KubeDeployCmdlet : KubeChangeCmdlet
     protected override void PrepareProcessRecord()
     {
         base.PrepareProcessRecord();
-        if (ParameterSetName == PathSet)
-        {
-            foreach (var p in Path)
-            {
-                _paths.Add(ResolvePath(p));
-            }
-        }
+        _input.BindPath(ParameterSetName, Path, ResolvePath);
     }
 
     /// <inheritdoc />
     protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        if (ParameterSetName == ObjectSet)
-        {
-            _input.AddObjects(InputObject);
-        }
+        _input.BindInputObject(ParameterSetName, InputObject);
         return Task.CompletedTask;
     }
 
@@ -101,7 +89,7 @@ public abstract class KubeDeployCmdlet : KubeChangeCmdlet
     protected async Task<(KubeConnection Connection, DeployPlan Plan)> PlanAsync(bool computeDiff, bool planOnly, CancellationToken cancellationToken,
         IReadOnlyList<IDeployDocumentSource>? sourcesOverride = null, string? inventoryNamespaceOverride = null)
     {
-        var (app, sources) = DeployCommandSupport.Resolve(_paths, _input.Documents, Name);
+        var (app, sources) = DeployCommandSupport.Resolve(_input.BoundPaths, _input.Documents, Name);
         if (sourcesOverride is not null)
         {
             sources = sourcesOverride.ToList(); // a re-apply of some objects (hot reload): LastSources stay the application's

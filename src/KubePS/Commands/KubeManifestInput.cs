@@ -8,7 +8,7 @@ namespace KubePS.Commands;
 
 /// <summary>
 /// Collects manifests from -Path and -InputObject for Invoke-KubeApply, Compare-KubeResource, Test-KubePolicy,
-/// Remove-KubeResource and the deploy cmdlets; binds each record's -Path or -InputObject by parameter set for the first three.
+/// Remove-KubeResource (-Path only) and the deploy cmdlets, binding each record's -Path or -InputObject by parameter set.
 /// </summary>
 internal sealed class KubeManifestInput
 {

@@ -18,8 +18,8 @@ public sealed class RemoveKubeResourceCommand : KubeChangeCmdlet
 {
     private const string NameSet = "Name";
     private const string SelectorSet = "Selector";
-    private const string PathSet = "Path";
-    private readonly List<string> _paths = new();
+    private const string PathSet = KubeManifestInput.PathSet;
+    private KubeManifestInput _input = new();
     private bool _confirmBound;
     private ConfirmImpact _confirmPreference = ConfirmImpact.High;
 
@@ -100,11 +100,8 @@ public sealed class RemoveKubeResourceCommand : KubeChangeCmdlet
         {
             _confirmPreference = pref;
         }
-        if (ParameterSetName == PathSet)
-        {
-            _paths.Clear();
-            _paths.AddRange(Path.Select(ResolvePath));
-        }
+        _input = new KubeManifestInput(); // each record deletes what its own -Path describes
+        _input.BindPath(ParameterSetName, Path, ResolvePath);
     }
 
     /// <inheritdoc />
@@ -129,8 +126,8 @@ public sealed class RemoveKubeResourceCommand : KubeChangeCmdlet
             }
             default:
             {
-                var input = new KubeManifestInput();
-                input.AddPaths(_paths, Recurse.IsPresent);
+                var input = _input;
+                input.ReadBoundPaths(Recurse.IsPresent);
                 foreach (var e in input.Errors)
                 {
                     EmitError(e, e.Target);
