@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using k8s;
 using k8s.Models;
 using KubePS.Engine.Discovery;
 
@@ -10,7 +9,7 @@ namespace KubePS.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "KubeEvent")]
 [OutputType(typeof(Corev1Event))]
-public sealed class GetKubeEventCommand : KubeTypedGetCmdlet
+public sealed class GetKubeEventCommand : KubeTypedGetCmdlet, IKubeEventFilterCmdlet
 {
     /// <summary>Only events about this object (any kube object: a pod, a deployment...).</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -37,7 +36,7 @@ public sealed class GetKubeEventCommand : KubeTypedGetCmdlet
 
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        var filter = EventFilter.Create(For, Type, Reason, WatchChanges.ToDuration(Since, "Since"), out var forNamespace);
+        var filter = EventFilter.Create(this, out var forNamespace);
         if (forNamespace is not null)
         {
             Namespace = forNamespace;
@@ -56,49 +55,5 @@ public sealed class GetKubeEventCommand : KubeTypedGetCmdlet
         {
             Emit(Output.KubeObjects.ToPipeline(e));
         }
-    }
-}
-
-/// <summary>The event filters shared by Get-KubeEvent and Watch-KubeEvent.</summary>
-internal static class EventFilter
-{
-    public static DateTime? LastSeen(Corev1Event e) => e.LastTimestamp ?? e.EventTime ?? e.Metadata?.CreationTimestamp;
-
-    public static Func<Corev1Event, bool> Create(PSObject? forObject, string? type, string[]? reason, TimeSpan? since, out string? forNamespace)
-    {
-        string? forKind = null, forName = null, forUid = null;
-        forNamespace = null;
-        if (forObject?.BaseObject is IKubernetesObject<V1ObjectMeta> target)
-        {
-            forKind = target.Kind;
-            forName = target.Metadata?.Name;
-            forUid = target.Metadata?.Uid;
-            forNamespace = target.Metadata?.NamespaceProperty;
-        }
-        else if (forObject is not null)
-        {
-            forKind = Output.KubeObjectProperties.GetKind(forObject);
-            forName = Output.KubeObjectProperties.GetName(forObject) ?? forObject.BaseObject?.ToString();
-            forNamespace = Output.KubeObjectProperties.GetNamespace(forObject);
-        }
-        var reasons = reason?.Select(r => WildcardPattern.Get(r, WildcardOptions.IgnoreCase)).ToList();
-        var after = since is null ? (DateTime?)null : DateTime.UtcNow - since.Value;
-        return e =>
-        {
-            if (forName is not null && (e.InvolvedObject?.Name != forName || (!string.IsNullOrEmpty(forKind) && e.InvolvedObject?.Kind != forKind)
-                || (forUid is not null && e.InvolvedObject?.Uid is string uid && uid.Length > 0 && uid != forUid)))
-            {
-                return false;
-            }
-            if (type is not null && !string.Equals(e.Type, type, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-            if (reasons is not null && !reasons.Any(r => r.IsMatch(e.Reason ?? "")))
-            {
-                return false;
-            }
-            return after is null || LastSeen(e) is not DateTime t || t.ToUniversalTime() >= after;
-        };
     }
 }

@@ -9,7 +9,7 @@ namespace KubePS.Commands;
 /// </summary>
 [Cmdlet("Watch", "KubeEvent")]
 [OutputType(typeof(Corev1Event))]
-public sealed class WatchKubeEventCommand : KubeWatchCmdlet
+public sealed class WatchKubeEventCommand : KubeWatchCmdlet, IKubeEventFilterCmdlet
 {
     /// <summary>Only events about this object (any kube object: a pod, a deployment...).</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -32,7 +32,7 @@ public sealed class WatchKubeEventCommand : KubeWatchCmdlet
 
     protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
-        var filter = EventFilter.Create(For, Type, Reason, WatchChanges.ToDuration(Since, "Since"), out var forNamespace);
+        var filter = EventFilter.Create(this, out var forNamespace);
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var ns = AllNamespaces ? null : forNamespace ?? EffectiveNamespace;
         var resource = BuiltinResources.Find("events")!;
