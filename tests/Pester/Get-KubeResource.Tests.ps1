@@ -4,8 +4,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-KubeTestModule
-    $script:Kubeconfig = Get-KubeTestKubeconfig
+    $script:Kubeconfig = Initialize-KubeTestSuite
     $PSDefaultParameterValues = @{ '*-Kube*:Kubeconfig' = $script:Kubeconfig }
     $script:Ns = New-KubeTestNamespace -Prefix explore
     $script:Ns2 = New-KubeTestNamespace -Prefix explore2
