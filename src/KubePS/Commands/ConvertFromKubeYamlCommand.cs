@@ -3,9 +3,7 @@ using System.Management.Automation;
 using System.Text;
 using System.Text.Json;
 using KubePS.Engine.Errors;
-using KubePS.Engine.Resources;
 using KubePS.Engine.Yaml;
-using KubePS.Output;
 
 namespace KubePS.Commands;
 
@@ -84,22 +82,16 @@ public sealed class ConvertFromKubeYamlCommand : PSCmdlet
         }
         foreach (var doc in docs)
         {
-            using var json = JsonDocument.Parse(doc.Object.ToJsonString());
-            var element = json.RootElement;
-            object? model = null;
-            if (!NoTypedModels.IsPresent && doc.ApiVersion is string av && doc.Kind is string k)
+            PSObject pso;
+            try
             {
-                try
-                {
-                    model = ModelTypeMap.ToModel(element, av, k);
-                }
-                catch (JsonException ex)
-                {
-                    WriteError(new ErrorRecord(new InvalidDataException($"{doc}: {ex.Message}", ex), "KubeYamlInvalid", ErrorCategory.InvalidData, source));
-                    continue;
-                }
+                pso = PipelineObjects.FromManifest(doc, typed: !NoTypedModels.IsPresent);
             }
-            var pso = model is null ? KubeObjects.FromJson(element.Clone()) : KubeObjects.ToPipeline(model);
+            catch (JsonException ex)
+            {
+                WriteError(new ErrorRecord(new InvalidDataException($"{doc}: {ex.Message}", ex), "KubeYamlInvalid", ErrorCategory.InvalidData, source));
+                continue;
+            }
             WriteObject(pso);
         }
     }

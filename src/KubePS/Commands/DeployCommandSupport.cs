@@ -89,7 +89,7 @@ internal static class DeployCommandSupport
         Add(pso, "Source", n.Document.ToString());
         Add(pso, "Edges", n.DependsOn.Select(e => new PSObject(new { Dependency = e.Dependency.Key.ToString(), Reason = e.Reason.ToString(), Gate = e.Gate.ToString(), e.Detail })).ToArray());
         pso.TypeNames.Insert(0, PlanNodeTypeName);
-        Display(pso, "Level", "Resource", "Change", "WaitFor", "DependsOn", "Reasons");
+        PipelineObjects.SetDefaultDisplay(pso, "Level", "Resource", "Change", "WaitFor", "DependsOn", "Reasons");
         return pso;
     }
 
@@ -114,7 +114,7 @@ internal static class DeployCommandSupport
         Add(pso, "Name", r.Node.Key.Name);
         Add(pso, "ApiVersion", r.Node.Object.ApiVersion);
         pso.TypeNames.Insert(0, NodeResultTypeName);
-        Display(pso, "Level", "Resource", "State", "Action", "Applied", "Ready", "Critical", "Reason");
+        PipelineObjects.SetDefaultDisplay(pso, "Level", "Resource", "State", "Action", "Applied", "Ready", "Critical", "Reason");
         return pso;
     }
 
@@ -181,9 +181,6 @@ internal static class DeployCommandSupport
     private static double? Seconds(TimeSpan? t) => t is { } v ? Math.Round(v.TotalSeconds, 2) : null;
 
     private static void Add(PSObject pso, string name, object? value) => pso.Properties.Add(new PSNoteProperty(name, value));
-
-    private static void Display(PSObject pso, params string[] names) =>
-        pso.Members.Add(new PSMemberSet("PSStandardMembers", new PSMemberInfo[] { new PSPropertySet("DefaultDisplayPropertySet", names) }));
 
     /// <summary>True when the output is read by a person at a console (progress bars) rather than a log (one line per node).</summary>
     public static bool IsInteractive(PSHost host) => CiOutput.IsInteractive(host); // the module's one rule: CI, redirection, NO_COLOR

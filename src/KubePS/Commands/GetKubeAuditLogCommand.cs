@@ -138,8 +138,7 @@ public sealed class GetKubeAuditLogCommand : KubeCmdlet
         Add("Hash", e.Hash);
         Add("Line", e.Line);
         pso.TypeNames.Insert(0, RecordTypeName);
-        var display = new PSPropertySet("DefaultDisplayPropertySet", new[] { "Seq", "Time", "Verb", "Outcome", "Kind", "Namespace", "Name", "OsUser", "Context" });
-        pso.Members.Add(new PSMemberSet("PSStandardMembers", new PSMemberInfo[] { display }));
+        PipelineObjects.SetDefaultDisplay(pso, "Seq", "Time", "Verb", "Outcome", "Kind", "Namespace", "Name", "OsUser", "Context");
         return pso;
     }
 }

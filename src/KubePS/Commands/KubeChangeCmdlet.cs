@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubePS.Completion;
 using KubePS.Engine.Apply;
@@ -264,7 +263,7 @@ public abstract class KubeChangeCmdlet : KubeClusterCmdlet
         pso.Properties.Add(new PSNoteProperty("Source", result.Source));
         pso.Properties.Add(new PSNoteProperty("Object", result.Object is null ? null : KubeObjects.ToPipeline(result.Object)));
         pso.TypeNames.Insert(0, ChangeResultTypeName);
-        SetDefaultDisplay(pso, "Action", "Kind", "Namespace", "Name", "DryRun", "Message");
+        PipelineObjects.SetDefaultDisplay(pso, "Action", "Kind", "Namespace", "Name", "DryRun", "Message");
         return pso;
     }
 
@@ -280,29 +279,13 @@ public abstract class KubeChangeCmdlet : KubeClusterCmdlet
         pso.Properties.Add(new PSNoteProperty("ChangedPaths", result.ChangedPaths.ToArray()));
         pso.Properties.Add(new PSNoteProperty("Diff", result.Diff));
         pso.Properties.Add(new PSNoteProperty("ApiVersion", result.ApiVersion));
-        pso.Properties.Add(new PSNoteProperty("Live", ToPS(result.Live)));
-        pso.Properties.Add(new PSNoteProperty("Desired", ToPS(result.Desired)));
+        pso.Properties.Add(new PSNoteProperty("Live", PipelineObjects.FromJsonValue(result.Live)));
+        pso.Properties.Add(new PSNoteProperty("Desired", PipelineObjects.FromJsonValue(result.Desired)));
         pso.Properties.Add(new PSNoteProperty("Source", result.Source));
         pso.Properties.Add(new PSNoteProperty("Message", result.Message));
         pso.TypeNames.Insert(0, "KubePS.DiffResult");
-        SetDefaultDisplay(pso, "Action", "Kind", "Namespace", "Name", "ChangedPaths");
+        PipelineObjects.SetDefaultDisplay(pso, "Action", "Kind", "Namespace", "Name", "ChangedPaths");
         return pso;
-    }
-
-    private static object? ToPS(JsonNode? node)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-        using var doc = JsonDocument.Parse(node.ToJsonString());
-        return KubeObjects.ConvertValue(doc.RootElement);
-    }
-
-    private static void SetDefaultDisplay(PSObject pso, params string[] names)
-    {
-        var display = new PSPropertySet("DefaultDisplayPropertySet", names);
-        pso.Members.Add(new PSMemberSet("PSStandardMembers", new PSMemberInfo[] { display }));
     }
 
     /// <summary>Resolves a kind through discovery (cached per session).</summary>

@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubePS.Engine.Errors;
-using KubePS.Engine.Resources;
 using KubePS.Engine.Templates;
 using KubePS.Engine.Yaml;
 using KubePS.Output;
@@ -89,21 +88,15 @@ internal static class TemplateCommandSupport
     /// <summary>A rendered document as a pipeline object: the typed model where the kind is known (as ConvertFrom-KubeYaml).</summary>
     public static PSObject ToObject(ManifestDocument doc, bool typed)
     {
-        using var json = JsonDocument.Parse(doc.Object.ToJsonString());
-        var element = json.RootElement;
-        object? model = null;
-        if (typed && doc.ApiVersion is string av && doc.Kind is string k)
+        PSObject pso;
+        try
         {
-            try
-            {
-                model = ModelTypeMap.ToModel(element, av, k);
-            }
-            catch (JsonException)
-            {
-                model = null; // Not the shape of its kind: keep it as a generic object (the server will tell).
-            }
+            pso = PipelineObjects.FromManifest(doc, typed);
         }
-        var pso = model is null ? KubeObjects.FromJson(element.Clone()) : KubeObjects.ToPipeline(model);
+        catch (JsonException)
+        {
+            pso = PipelineObjects.FromManifest(doc, typed: false); // Not the shape of its kind: keep it as a generic object (the server will tell).
+        }
         pso.Properties.Add(new PSNoteProperty("KubeTemplateSource", doc.Source));
         return pso;
     }

@@ -139,18 +139,9 @@ public sealed class TestKubePolicyCommand : KubeCmdlet, ICiAnnotationsCmdlet
         pso.Properties.Add(new PSNoteProperty("Applies", r.Applies));
         pso.Properties.Add(new PSNoteProperty("ApiVersion", r.ApiVersion));
         pso.Properties.Add(new PSNoteProperty("Source", r.Source));
-        if (r.Verdict == PolicyVerdict.Mutate && o is not null)
-        {
-            using var doc = JsonDocument.Parse(o.Object.ToJsonString());
-            pso.Properties.Add(new PSNoteProperty("Object", KubeObjects.ConvertValue(doc.RootElement)));
-        }
-        else
-        {
-            pso.Properties.Add(new PSNoteProperty("Object", null));
-        }
+        pso.Properties.Add(new PSNoteProperty("Object", r.Verdict == PolicyVerdict.Mutate ? PipelineObjects.FromJsonValue(o?.Object) : null));
         pso.TypeNames.Insert(0, ResultTypeName);
-        var display = new PSPropertySet("DefaultDisplayPropertySet", new[] { "Verdict", "Rule", "Kind", "Namespace", "Name", "Message" });
-        pso.Members.Add(new PSMemberSet("PSStandardMembers", new PSMemberInfo[] { display }));
+        PipelineObjects.SetDefaultDisplay(pso, "Verdict", "Rule", "Kind", "Namespace", "Name", "Message");
         return pso;
     }
 }

@@ -370,10 +370,7 @@ public sealed class WaitKubeResourceCommand : KubeClusterCmdlet, ICiAnnotationsC
         pso.Properties.Add(new PSNoteProperty("Object", r.Object is { } o ? KubeObjects.ToPipeline(ResourceReader.Materialize(o, r.ApiVersion, r.Kind)) : null));
         pso.Properties.Add(new PSNoteProperty("Requests", report.Requests));
         pso.Properties.Add(new PSNoteProperty("WatchesOpened", report.WatchesOpened));
-        pso.Members.Add(new PSMemberSet("PSStandardMembers", new PSMemberInfo[]
-        {
-            new PSPropertySet("DefaultDisplayPropertySet", new[] { "Kind", "Name", "Status", "Elapsed" }),
-        }));
+        PipelineObjects.SetDefaultDisplay(pso, "Kind", "Name", "Status", "Elapsed");
         pso.TypeNames.Insert(0, "KubePS.WaitResult");
         return pso;
     }
