@@ -65,52 +65,71 @@ public static class Printing
     public static string Age(DateTime? created, DateTime? now = null) =>
         created is null ? "<unknown>" : HumanDuration((now ?? DateTime.UtcNow) - created.Value.ToUniversalTime());
 
-    /// <summary>Sum of container restarts (init containers included), as kubectl's RESTARTS column counts them.</summary>
-    public static int PodRestarts(V1Pod pod)
-    {
-        var total = 0;
-        foreach (var c in pod.Status?.InitContainerStatuses ?? Array.Empty<V1ContainerStatus>())
-        {
-            total += c.RestartCount;
-        }
-        foreach (var c in pod.Status?.ContainerStatuses ?? Array.Empty<V1ContainerStatus>())
-        {
-            total += c.RestartCount;
-        }
-        return total;
-    }
+    /// <summary>
+    /// kubectl's RESTARTS column (the count, without the "(5m ago)" part): while the pod initializes, the restarts of
+    /// its init containers up to the one it waits for; once initialized, the restarts of the app containers and of the
+    /// sidecars (init containers with restartPolicy Always), so earlier retries of completed init containers no longer count.
+    /// </summary>
+    public static int PodRestarts(V1Pod pod) => PodRow(pod).Restarts;
 
-    /// <summary>kubectl's READY column for a pod: ready containers / containers.</summary>
+    /// <summary>kubectl's READY column for a pod: ready containers / containers, sidecars counted as containers.</summary>
     public static string PodReady(V1Pod pod)
     {
-        var total = pod.Spec?.Containers?.Count ?? 0;
-        var ready = (pod.Status?.ContainerStatuses ?? Array.Empty<V1ContainerStatus>()).Count(c => c.Ready);
-        return ready + "/" + total;
+        var row = PodRow(pod);
+        return row.Ready + "/" + row.Total;
     }
 
     /// <summary>
-    /// kubectl's STATUS column for a pod: the phase, refined by container states (CrashLoopBackOff,
-    /// ImagePullBackOff, Completed, Error, Init:0/1, Init:CrashLoopBackOff, Terminating, ...).
+    /// kubectl's STATUS column for a pod: the phase (or status.reason, or SchedulingGated), refined by the init
+    /// containers (Init:1/2, Init:CrashLoopBackOff, Init:Error, ...) and then by the app containers from the last to
+    /// the first (CrashLoopBackOff, ImagePullBackOff, PodInitializing, Completed, Error, ...); a pod with a completed
+    /// container and a running one reads Running or NotReady; a deleted pod that has not finished reads Terminating.
     /// </summary>
-    public static string PodStatus(V1Pod pod)
+    public static string PodStatus(V1Pod pod) => PodRow(pod).Reason;
+
+    private readonly record struct PodRowValues(int Ready, int Total, string Reason, int Restarts);
+
+    /// <summary>The READY, STATUS and RESTARTS cells, computed together as kubectl's pod printer does.</summary>
+    private static PodRowValues PodRow(V1Pod pod)
     {
         var status = pod.Status;
-        var reason = status?.Phase ?? "Unknown";
-        if (!string.IsNullOrEmpty(status?.Reason))
+        var phase = status?.Phase ?? "";
+        var reason = string.IsNullOrEmpty(status?.Reason) ? phase : status!.Reason;
+        var conditions = status?.Conditions ?? Array.Empty<V1PodCondition>();
+        if (conditions.Any(c => c.Type == "PodScheduled" && c.Reason == "SchedulingGated"))
         {
-            reason = status!.Reason;
+            reason = "SchedulingGated";
         }
+        var initSpecs = pod.Spec?.InitContainers ?? Array.Empty<V1Container>();
+        var sidecars = new HashSet<string>(initSpecs.Where(c => c.RestartPolicy == "Always").Select(c => c.Name), StringComparer.Ordinal);
+        var total = (pod.Spec?.Containers?.Count ?? 0) + sidecars.Count;
+        var ready = 0;
+        var restarts = 0;
+        var sidecarRestarts = 0;
+
         var initializing = false;
         var initStatuses = status?.InitContainerStatuses ?? Array.Empty<V1ContainerStatus>();
-        var initCount = pod.Spec?.InitContainers?.Count ?? 0;
-        var i = 0;
-        foreach (var c in initStatuses)
+        for (var i = 0; i < initStatuses.Count; i++)
         {
+            var c = initStatuses[i];
+            restarts += c.RestartCount;
+            var sidecar = c.Name is not null && sidecars.Contains(c.Name);
+            if (sidecar)
+            {
+                sidecarRestarts += c.RestartCount;
+            }
             var terminated = c.State?.Terminated;
             var waiting = c.State?.Waiting;
             if (terminated is not null && terminated.ExitCode == 0)
             {
-                i++;
+                continue;
+            }
+            if (sidecar && c.Started == true)
+            {
+                if (c.Ready)
+                {
+                    ready++;
+                }
                 continue;
             }
             if (terminated is not null)
@@ -125,18 +144,22 @@ public static class Printing
             }
             else
             {
-                reason = "Init:" + i + "/" + initCount;
+                reason = "Init:" + i + "/" + initSpecs.Count;
             }
             initializing = true;
             break;
         }
-        if (!initializing)
+
+        var initialized = conditions.Any(c => c.Type == "Initialized" && c.Status == "True");
+        if (!initializing || initialized)
         {
+            restarts = sidecarRestarts;
             var hasRunning = false;
             var statuses = status?.ContainerStatuses ?? Array.Empty<V1ContainerStatus>();
             for (var k = statuses.Count - 1; k >= 0; k--)
             {
                 var c = statuses[k];
+                restarts += c.RestartCount;
                 var waiting = c.State?.Waiting;
                 var terminated = c.State?.Terminated;
                 if (waiting is not null && !string.IsNullOrEmpty(waiting.Reason))
@@ -154,18 +177,27 @@ public static class Printing
                 else if (c.Ready && c.State?.Running is not null)
                 {
                     hasRunning = true;
+                    ready++;
                 }
             }
             if (reason == "Completed" && hasRunning)
             {
-                var podReady = status?.Conditions?.Any(x => x.Type == "Ready" && x.Status == "True") ?? false;
+                var podReady = conditions.Any(x => x.Type == "Ready" && x.Status == "True");
                 reason = podReady ? "Running" : "NotReady";
             }
         }
+
         if (pod.Metadata?.DeletionTimestamp is not null)
         {
-            reason = status?.Reason == "NodeLost" ? "Unknown" : "Terminating";
+            if (status?.Reason == "NodeLost")
+            {
+                reason = "Unknown";
+            }
+            else if (phase is not ("Succeeded" or "Failed"))
+            {
+                reason = "Terminating";
+            }
         }
-        return reason;
+        return new PodRowValues(ready, total, reason, restarts);
     }
 }
