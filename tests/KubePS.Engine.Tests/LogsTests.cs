@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using k8s;
@@ -195,57 +194,21 @@ public sealed class LogsTests
     }
 
     /// <summary>An HTTP server that answers a pod GET and scripted pods/log bodies, optionally breaking the connection after the body.</summary>
-    private sealed class ScriptedLogServer : IAsyncDisposable
+    private sealed class ScriptedLogServer : LoopbackApiServer
     {
-        private readonly HttpListener listener = new();
-        private readonly Task loop;
-
-        public ScriptedLogServer()
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            listener.Start();
-            Client = new Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{port}" });
-            loop = Task.Run(RunAsync);
-        }
-
-        public Kubernetes Client { get; }
         public string[] Containers { get; init; } = { "main" };
         public ConcurrentQueue<(string Body, bool Drop)> Logs { get; } = new();
         public ConcurrentDictionary<string, string> LogsByContainer { get; } = new();
-        public ConcurrentQueue<string> Requests { get; } = new();
 
-        private async Task RunAsync()
+        protected override async Task HandleAsync(HttpListenerContext ctx, string url)
         {
-            while (listener.IsListening)
-            {
-                HttpListenerContext ctx;
-                try
-                {
-                    ctx = await listener.GetContextAsync();
-                }
-                catch
-                {
-                    return;
-                }
-                _ = Task.Run(() => HandleAsync(ctx));
-            }
-        }
-
-        private async Task HandleAsync(HttpListenerContext ctx)
-        {
-            var url = ctx.Request.RawUrl ?? "";
-            Requests.Enqueue(url);
             var res = ctx.Response;
             if (url.Contains("watch=true"))
             {
                 res.StatusCode = 200;
                 res.SendChunked = true;
                 await res.OutputStream.FlushAsync();
-                await Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => { });
+                await Task.Delay(TimeSpan.FromSeconds(30), Stopping).ContinueWith(_ => { });
                 res.Abort();
                 return;
             }
@@ -290,19 +253,6 @@ public sealed class LogsTests
             else
             {
                 res.Close();
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            listener.Stop();
-            listener.Close();
-            try
-            {
-                await loop;
-            }
-            catch
-            {
             }
         }
     }

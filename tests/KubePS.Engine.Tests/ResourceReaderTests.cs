@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using k8s;
@@ -157,94 +156,43 @@ public sealed class ResourceReaderTests
     /// Serves list pages by continue token (the empty key is the first page); a page body that is a number is
     /// answered as that HTTP status. <see cref="Delay"/> holds every page after the first.
     /// </summary>
-    private sealed class PagedServer : IAsyncDisposable
+    private sealed class PagedServer : LoopbackApiServer
     {
-        private readonly HttpListener listener = new();
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task loop;
-        private readonly CancellationRecorder recorder = new();
+        private readonly CancellationRecorder recorder;
 
         public PagedServer()
+            : this(new CancellationRecorder())
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            listener.Start();
-            Client = new Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{port}" }, recorder);
-            loop = Task.Run(RunAsync);
         }
 
-        public Kubernetes Client { get; }
+        private PagedServer(CancellationRecorder recorder)
+            : base(recorder)
+        {
+            this.recorder = recorder;
+        }
+
         public ConcurrentDictionary<string, string> Pages { get; } = new();
-        public ConcurrentQueue<string> Requests { get; } = new();
         public TimeSpan Delay { get; init; }
 
         /// <summary>Paths of the requests whose cancellation token the client cancelled while they were under way.</summary>
         public ConcurrentQueue<string> Cancelled => recorder.Cancelled;
 
-        public async Task WaitForRequest(Func<string, bool> predicate)
-        {
-            for (var i = 0; i < 400 && !Requests.Any(predicate); i++)
-            {
-                await Task.Delay(10);
-            }
-            Assert.Contains(Requests, r => predicate(r));
-        }
+        public async Task WaitForRequest(Func<string, bool> predicate) => Assert.True(await WaitForRequestAsync(predicate), "the expected request never arrived");
 
-        private async Task RunAsync()
+        protected override async Task HandleAsync(HttpListenerContext ctx, string url)
         {
-            while (!stop.IsCancellationRequested)
-            {
-                HttpListenerContext ctx;
-                try
-                {
-                    ctx = await listener.GetContextAsync();
-                }
-                catch
-                {
-                    return;
-                }
-                _ = Task.Run(() => HandleAsync(ctx));
-            }
-        }
-
-        private async Task HandleAsync(HttpListenerContext ctx)
-        {
-            var url = ctx.Request.RawUrl ?? "";
-            Requests.Enqueue(url);
             var token = ctx.Request.QueryString["continue"] ?? "";
-            var res = ctx.Response;
-            try
+            if (token.Length > 0 && Delay > TimeSpan.Zero)
             {
-                if (token.Length > 0 && Delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(Delay, stop.Token);
-                }
-                var body = Pages.TryGetValue(token, out var b) ? b : "404";
-                var code = int.TryParse(body, out var c) ? c : 200;
-                if (code != 200)
-                {
-                    body = $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"scripted {{code}}","reason":"Expired","code":{{code}}}""";
-                }
-                var bytes = Encoding.UTF8.GetBytes(body);
-                res.StatusCode = code;
-                res.ContentType = "application/json";
-                res.ContentLength64 = bytes.Length;
-                await res.OutputStream.WriteAsync(bytes);
-                res.Close();
+                await Task.Delay(Delay, Stopping);
             }
-            catch (Exception)
+            var body = Pages.TryGetValue(token, out var b) ? b : "404";
+            var code = int.TryParse(body, out var c) ? c : 200;
+            if (code != 200)
             {
-                try
-                {
-                    res.Abort();
-                }
-                catch
-                {
-                }
+                body = $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"scripted {{code}}","reason":"Expired","code":{{code}}}""";
             }
+            await WriteJsonAsync(ctx.Response, code, body);
         }
 
         private sealed class CancellationRecorder : DelegatingHandler
@@ -257,21 +205,6 @@ public sealed class ResourceReaderTests
                 using var registration = cancellationToken.Register(() => Cancelled.Enqueue(path));
                 return await base.SendAsync(request, cancellationToken);
             }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            stop.Cancel();
-            listener.Stop();
-            try
-            {
-                await loop;
-            }
-            catch
-            {
-            }
-            listener.Close();
-            Client.Dispose();
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using k8s;
 using KubePS.Engine.Discovery;
@@ -146,139 +145,59 @@ public sealed class WatchTests
     /// A scripted HTTP API server: list answers come from <see cref="Lists"/> (the last one repeats), watch answers
     /// from <see cref="Watches"/> (a body of events, or a status code such as "500"); with none left a watch stays open.
     /// </summary>
-    private sealed class FakeApiServer : IAsyncDisposable
+    private sealed class FakeApiServer : LoopbackApiServer
     {
-        private readonly HttpListener listener = new();
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task loop;
         private string? lastList;
 
-        public FakeApiServer()
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            listener.Start();
-            Client = new Kubernetes(new KubernetesClientConfiguration { Host = $"http://127.0.0.1:{port}" });
-            loop = Task.Run(RunAsync);
-        }
-
-        public Kubernetes Client { get; }
         public ConcurrentQueue<string> Lists { get; } = new();
         public ConcurrentQueue<string> Watches { get; } = new();
-        public ConcurrentQueue<string> Requests { get; } = new();
         public int ListStatus { get; set; } = 200;
 
-        public async Task WaitForRequests(Func<string, bool> predicate)
-        {
-            for (var i = 0; i < 400 && !Requests.Any(predicate); i++)
-            {
-                await Task.Delay(25);
-            }
-            Assert.Contains(Requests, r => predicate(r));
-        }
+        public async Task WaitForRequests(Func<string, bool> predicate) => Assert.True(await WaitForRequestAsync(predicate), "the expected request never arrived");
 
-        private async Task RunAsync()
+        protected override async Task HandleAsync(HttpListenerContext ctx, string url)
         {
-            while (!stop.IsCancellationRequested)
-            {
-                HttpListenerContext ctx;
-                try
-                {
-                    ctx = await listener.GetContextAsync();
-                }
-                catch
-                {
-                    return;
-                }
-                _ = Task.Run(() => HandleAsync(ctx));
-            }
-        }
-
-        private async Task HandleAsync(HttpListenerContext ctx)
-        {
-            var url = ctx.Request.RawUrl ?? "";
-            Requests.Enqueue(url);
             var res = ctx.Response;
-            try
+            if (!url.Contains("watch=true"))
             {
-                if (!url.Contains("watch=true"))
+                if (ListStatus != 200)
                 {
-                    if (ListStatus != 200)
-                    {
-                        await Write(res, ListStatus, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}""");
-                        return;
-                    }
-                    if (Lists.TryDequeue(out var body))
-                    {
-                        lastList = body;
-                    }
-                    await Write(res, 200, lastList ?? List(1));
+                    await WriteJsonAsync(res, ListStatus, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}""");
                     return;
                 }
-                if (!Watches.TryDequeue(out var script))
+                if (Lists.TryDequeue(out var body))
                 {
-                    res.StatusCode = 200;
-                    res.SendChunked = true;
-                    await res.OutputStream.FlushAsync();
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, stop.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                    res.Abort();
-                    return;
+                    lastList = body;
                 }
-                if (int.TryParse(script, out var code))
-                {
-                    await Write(res, code, $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"scripted {{code}}","code":{{code}}}""");
-                    return;
-                }
+                await WriteJsonAsync(res, 200, lastList ?? List(1));
+                return;
+            }
+            if (!Watches.TryDequeue(out var script))
+            {
                 res.StatusCode = 200;
                 res.SendChunked = true;
-                var bytes = Encoding.UTF8.GetBytes(script);
-                await res.OutputStream.WriteAsync(bytes);
                 await res.OutputStream.FlushAsync();
-                res.Close();
-            }
-            catch (Exception)
-            {
                 try
                 {
-                    res.Abort();
+                    await Task.Delay(Timeout.Infinite, Stopping);
                 }
-                catch
+                catch (OperationCanceledException)
                 {
                 }
+                res.Abort();
+                return;
             }
-        }
-
-        private static async Task Write(HttpListenerResponse res, int code, string body)
-        {
-            res.StatusCode = code;
-            res.ContentType = "application/json";
-            var bytes = Encoding.UTF8.GetBytes(body);
-            res.ContentLength64 = bytes.Length;
+            if (int.TryParse(script, out var code))
+            {
+                await WriteJsonAsync(res, code, $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"scripted {{code}}","code":{{code}}}""");
+                return;
+            }
+            res.StatusCode = 200;
+            res.SendChunked = true;
+            var bytes = Encoding.UTF8.GetBytes(script);
             await res.OutputStream.WriteAsync(bytes);
+            await res.OutputStream.FlushAsync();
             res.Close();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            stop.Cancel();
-            listener.Stop();
-            listener.Close();
-            try
-            {
-                await loop;
-            }
-            catch
-            {
-            }
         }
     }
 }
