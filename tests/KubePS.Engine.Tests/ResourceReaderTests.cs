@@ -132,6 +132,29 @@ public sealed class ResourceReaderTests
     }
 
     [Fact]
+    public async Task A_streamed_page_deserializes_exactly_as_the_client_does()
+    {
+        // Lists are read with KubernetesJson's own options, found by reflection: a client version that moves them
+        // would silently fall back to buffering every page.
+        Assert.True(ModelTypeMap.StreamsLists, "KubernetesJson's serializer options were not found");
+        const string pod = """{"metadata":{"name":"p","namespace":"ns","creationTimestamp":"2026-01-02T03:04:05Z","labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"i","ports":[{"containerPort":8080,"protocol":"TCP"}],"resources":{"limits":{"cpu":"250m","memory":"64Mi"}},"readinessProbe":{"httpGet":{"port":"http","path":"/"}}}],"terminationGracePeriodSeconds":30},"status":{"phase":"Running","startTime":"2026-01-02T03:04:06.123456Z","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2026-01-02T03:04:07Z"}]}}""";
+        var json = Page("PodList", "v1", "next-token", new[] { pod });
+
+        string? next = null;
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        var items = await ModelTypeMap.ReadTypedListAsync(stream, "v1", "Pod", c => next = c);
+
+        var expected = KubernetesJson.Deserialize<V1PodList>(json).Items[0];
+        expected.ApiVersion = "v1";
+        expected.Kind = "Pod";
+        var actual = Assert.IsType<V1Pod>(Assert.Single(items!));
+        Assert.Equal("next-token", next);
+        Assert.Equal(KubernetesJson.Serialize(expected), KubernetesJson.Serialize(actual));
+        Assert.Equal("250m", actual.Spec.Containers[0].Resources.Limits["cpu"].ToString());
+        Assert.Equal("http", actual.Spec.Containers[0].ReadinessProbe.HttpGet.Port.Value);
+    }
+
+    [Fact]
     public async Task A_failing_page_surfaces_after_the_pages_before_it()
     {
         await using var server = new PagedServer();

@@ -31,6 +31,9 @@ public static class ModelTypeMap
     private static readonly JsonSerializerOptions? ClientOptions =
         typeof(KubernetesJson).GetField("JsonSerializerOptions", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as JsonSerializerOptions;
 
+    /// <summary>True when lists are deserialized streamed with the client's options (false: the buffered fallback).</summary>
+    internal static bool StreamsLists => ClientOptions is not null;
+
     /// <summary>The typed model for apiVersion/kind, or null for custom resources and kinds the client does not know.</summary>
     public static Type? Find(string apiVersion, string kind) =>
         Map.Value.TryGetValue((apiVersion, kind), out var t) ? t : null;
