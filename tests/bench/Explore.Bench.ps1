@@ -106,7 +106,52 @@ $warm = $rounds | Select-Object -Skip 1
 } | ConvertTo-Json -Compress
 '@
     $r = Invoke-BenchChild -Script $child -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig }
+
+    # The same 10,000 pods printed as a table, as an admin types it (kubectl's table comes from the server).
+    $tableChild = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:BENCH_MODULE
+function Median($v) { $s = @($v | Sort-Object); if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count/2)] } else { ($s[$s.Count/2-1] + $s[$s.Count/2]) / 2 } }
+$null = Get-KubePod -Namespace bench-0 -Name pod-1 -Kubeconfig $env:BENCH_KUBECONFIG
+$sw = [Diagnostics.Stopwatch]::StartNew()
+$rounds = foreach ($round in 1..4) {
+    $sw.Restart(); $ours = Get-KubePod -AllNamespaces -Kubeconfig $env:BENCH_KUBECONFIG | Out-String -Width 200; $o = $sw.Elapsed.TotalMilliseconds
+    $sw.Restart(); $theirs = kubectl --kubeconfig $env:BENCH_KUBECONFIG get pods -A | Out-String; $k = $sw.Elapsed.TotalMilliseconds
+    if (($ours -split "`n" | Where-Object { $_ -match '^pod-\d+ ' }).Count -lt 10000) { throw 'the table lacks rows' }
+    [pscustomobject]@{ Ours = $o; Kubectl = $k }
+}
+$warm = $rounds | Select-Object -Skip 1
+[pscustomobject]@{ Ours = (Median $warm.Ours); Kubectl = (Median $warm.Kubectl); FirstOurs = $rounds[0].Ours } | ConvertTo-Json -Compress
+'@
+    $t = Invoke-BenchChild -Script $tableChild -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig }
+
+    # 5,000 custom resources of a CRD (PSObjects built from JSON) into objects.
+    $crd = '{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"benchwidgets.example.com"},"spec":{"group":"example.com","names":{"kind":"BenchWidget","plural":"benchwidgets","singular":"benchwidget"},"scope":"Namespaced","versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"additionalPrinterColumns":[{"name":"Size","type":"integer","jsonPath":".spec.size"}]}]}}'
+    $null = Invoke-BenchCreate -Client $client -Path '/apis/apiextensions.k8s.io/v1/customresourcedefinitions' -Bodies @($crd)
+    Start-Sleep -Seconds 2
+    $bodies = foreach ($i in 0..4999) { "{""apiVersion"":""example.com/v1"",""kind"":""BenchWidget"",""metadata"":{""name"":""w-$i"",""namespace"":""bench-0"",""labels"":{""app"":""bench""}},""spec"":{""size"":$i,""color"":""blue"",""tags"":[""a"",""b""],""nested"":{""x"":1,""y"":""z""}}}" }
+    $failed = Invoke-BenchCreate -Client $client -Path '/apis/example.com/v1/namespaces/bench-0/benchwidgets' -Bodies $bodies
+    if ($failed -gt 0) { throw "$failed custom resources could not be created" }
+    $crChild = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:BENCH_MODULE
+function Median($v) { $s = @($v | Sort-Object); if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count/2)] } else { ($s[$s.Count/2-1] + $s[$s.Count/2]) / 2 } }
+$null = Get-KubeResource -Kind benchwidgets -Namespace bench-0 -Name w-1 -Kubeconfig $env:BENCH_KUBECONFIG
+$sw = [Diagnostics.Stopwatch]::StartNew()
+$rounds = foreach ($round in 1..4) {
+    $sw.Restart(); $n = (Get-KubeResource -Kind benchwidgets -Namespace bench-0 -Kubeconfig $env:BENCH_KUBECONFIG | Measure-Object).Count; $o = $sw.Elapsed.TotalMilliseconds
+    if ($n -ne 5000) { throw "listed $n custom resources" }
+    $sw.Restart(); $n = (kubectl --kubeconfig $env:BENCH_KUBECONFIG get benchwidgets -n bench-0 -o json | ConvertFrom-Json).items.Count; $k = $sw.Elapsed.TotalMilliseconds
+    if ($n -ne 5000) { throw "kubectl listed $n custom resources" }
+    [pscustomobject]@{ Ours = $o; Kubectl = $k }
+}
+$warm = $rounds | Select-Object -Skip 1
+[pscustomobject]@{ Ours = (Median $warm.Ours); Kubectl = (Median $warm.Kubectl); FirstOurs = $rounds[0].Ours } | ConvertTo-Json -Compress
+'@
+    $cr = Invoke-BenchChild -Script $crChild -Environment @{ BENCH_MODULE = $Module; BENCH_KUBECONFIG = $Kubeconfig }
     [pscustomobject]@{ Benchmark = 'List 10,000 pods into objects (Get-KubePod -AllNamespaces | Measure-Object vs kubectl get pods -A -o json | ConvertFrom-Json)'; KubePS = Format-BenchMs $r.Ours; Kubectl = Format-BenchMs $r.Kubectl; Ratio = '{0:N1}x' -f ($r.Kubectl / $r.Ours); Notes = "medians of rounds 2-5 in one session, each round running all four one after the other; floors: bare HttpClient GET + System.Text.Json parse $(Format-BenchMs $r.Floor) (KubePS/floor $('{0:N1}' -f ($r.Ours / $r.Floor))x), GET + typed V1PodList deserialization $(Format-BenchMs $r.TypedFloor) (KubePS/typed floor $('{0:N1}' -f ($r.Ours / $r.TypedFloor))x, goal <= 2x); round 1, with the JIT still compiling every side: KubePS $(Format-BenchMs $r.FirstOurs), kubectl $(Format-BenchMs $r.FirstKubectl), typed floor $(Format-BenchMs $r.FirstTyped); peak working set of the session after KubePS's first list (before kubectl ran in it) $($r.PeakOursMB) MB, after all rounds of both sides $($r.PeakAllMB) MB; pages of 500 stream into the pipeline, the next one fetched while the current one is written" }
+    [pscustomobject]@{ Benchmark = 'Print 10,000 pods as a table (Get-KubePod -AllNamespaces | Out-String vs kubectl get pods -A)'; KubePS = Format-BenchMs $t.Ours; Kubectl = Format-BenchMs $t.Kubectl; Ratio = '{0:N1}x' -f ($t.Kubectl / $t.Ours); Notes = "medians of rounds 2-4 in one session (round 1: KubePS $(Format-BenchMs $t.FirstOurs)); KubePS formats its own view (kubectl's columns, grouped by namespace) in the pwsh session; kubectl asks the server for a Table and prints it" }
+    [pscustomobject]@{ Benchmark = 'List 5,000 custom resources into objects (Get-KubeResource -Kind benchwidgets | Measure-Object vs kubectl get benchwidgets -o json | ConvertFrom-Json)'; KubePS = Format-BenchMs $cr.Ours; Kubectl = Format-BenchMs $cr.Kubectl; Ratio = '{0:N1}x' -f ($cr.Kubectl / $cr.Ours); Notes = "medians of rounds 2-4 in one session (round 1: KubePS $(Format-BenchMs $cr.FirstOurs)); custom resources come out as PSObjects typed KubePS.Resource#example.com/BenchWidget, built from the JSON" }
     [pscustomobject]@{ Benchmark = 'Warm single GET (Get-KubePod -Name x vs kubectl get pod x -o json)'; KubePS = Format-BenchMs (Get-Median $q.Warm); Kubectl = Format-BenchMs (Get-Median $q.KWarm); Ratio = '{0:N1}x' -f ((Get-Median $q.KWarm) / (Get-Median $q.Warm)); Notes = 'kubectl pays its process start on every call, which is what a script does' }
     [pscustomobject]@{ Benchmark = 'Tab completion of pod names, warm (Get-KubePod -Name <Tab> vs kubectl __complete get pods)'; KubePS = Format-BenchMs (Get-Median $c.Warm); Kubectl = Format-BenchMs (Get-Median $c.Kubectl); Ratio = '{0:N1}x' -f ((Get-Median $c.Kubectl) / (Get-Median $c.Warm)); Notes = "goal: warm < 100 ms; the first completion in a fresh session (connection and one list request) took $(Format-BenchMs (Get-Median $c.Cold)); kubectl's completion command is what its shell script runs on every Tab, process start and list included; medians of 3 fresh pwsh processes (11 warm completions each)" }
     [pscustomobject]@{ Benchmark = 'Import-Module KubePS in a fresh pwsh; first cluster call after import'; KubePS = "$(Format-BenchMs (Get-Median $q.Import)); $(Format-BenchMs (Get-Median $q.First))"; Kubectl = ''; Ratio = ''; Notes = "medians of 5 fresh pwsh processes on a quiet cluster; goals: import < 150 ms, first call < 400 ms; the import starts a warm-up of the pod serializer metadata and the kubeconfig reader on the thread pool: without it (KUBEPS_WARMUP=0) import $(Format-BenchMs (Get-Median $cold.Import)), first call $(Format-BenchMs (Get-Median $cold.First)); the first Import-Module of a built-in module (Microsoft.PowerShell.Management) in a fresh pwsh took $(Format-BenchMs (Get-Median $base.Ms)) in the same conditions" }
