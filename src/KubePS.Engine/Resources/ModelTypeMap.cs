@@ -76,13 +76,6 @@ public static class ModelTypeMap
         {
             return null;
         }
-        var deserialize = StreamDeserializers.GetOrAdd(listType, t =>
-        {
-            var method = DeserializeStream.MakeGenericMethod(t);
-            var options = Expression.Parameter(typeof(Stream));
-            var call = Expression.Call(method, options, Expression.Constant(null, typeof(System.Text.Json.JsonSerializerOptions)));
-            return Expression.Lambda<Func<Stream, object?>>(Expression.Convert(call, typeof(object)), options).Compile();
-        });
         object? list;
         if (ClientOptions is { } options)
         {
@@ -94,6 +87,13 @@ public static class ModelTypeMap
         else
         {
             // KubernetesJson reads streams synchronously: buffer the page first so no thread blocks on the network.
+            var deserialize = StreamDeserializers.GetOrAdd(listType, t =>
+            {
+                var method = DeserializeStream.MakeGenericMethod(t);
+                var input = Expression.Parameter(typeof(Stream));
+                var call = Expression.Call(method, input, Expression.Constant(null, typeof(JsonSerializerOptions)));
+                return Expression.Lambda<Func<Stream, object?>>(Expression.Convert(call, typeof(object)), input).Compile();
+            });
             var buffer = new MemoryStream();
             await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             buffer.Position = 0;
