@@ -110,6 +110,19 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>;
 
 public static class Kubectl
 {
+    /// <summary>Non-empty, trimmed lines of kubectl's output.</summary>
+    public static string[] Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Polls <paramref name="cond"/> every 100 ms; fails with <paramref name="what"/> after <paramref name="seconds"/>.</summary>
+    public static void Eventually(Func<bool> cond, Func<string> what, int seconds = 20)
+    {
+        var end = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < end) { if (cond()) return; Thread.Sleep(100); }
+        Assert.Fail("timed out waiting for " + what());
+    }
+
+    public static void Eventually(Func<bool> cond, string what, int seconds = 20) => Eventually(cond, () => what, seconds);
+
     public static KubectlResult Run(ClusterFixture f, string stdin, params string[] args) => RunWithTimeout(f, stdin, TimeSpan.FromSeconds(30), args);
 
     public static KubectlResult RunWithTimeout(ClusterFixture f, string stdin, TimeSpan timeout, params string[] args)

@@ -12,15 +12,6 @@ namespace KubePS.LocalCluster.Tests;
 [Collection("cluster")]
 public sealed class ControllerTests(ClusterFixture f)
 {
-    private static string[] Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static void Eventually(Func<bool> cond, string what, int seconds = 20)
-    {
-        var end = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < end) { if (cond()) return; Thread.Sleep(100); }
-        Assert.Fail("timed out waiting for " + what);
-    }
-
     private string Get(string ns, params string[] args) => Run(f, null, [.. args, "-n", ns]).Stdout;
 
     private static string Pod(string ns, string name, string image, string annotations = "", string restart = "Always", string extraSpec = "") => $$"""

@@ -9,15 +9,6 @@ namespace KubePS.LocalCluster.Tests;
 [Collection("cluster")]
 public sealed class InitContainerTests(ClusterFixture f)
 {
-    private static string[] Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static void Eventually(Func<bool> cond, Func<string> what, int seconds = 20)
-    {
-        var end = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < end) { if (cond()) return; Thread.Sleep(100); }
-        Assert.Fail("timed out waiting: " + what());
-    }
-
     /// <summary>The pod's row of `kubectl get pod` (READY STATUS RESTARTS AGE), spaces collapsed.</summary>
     private string Row(string ns, string pod) =>
         Regex.Replace(Run(f, null, "get", "pod", pod, "-n", ns, "--no-headers").Stdout.Trim(), @"\s{2,}", "  ");

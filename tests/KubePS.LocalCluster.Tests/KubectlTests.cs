@@ -9,7 +9,6 @@ namespace KubePS.LocalCluster.Tests;
 [Collection("cluster")]
 public sealed class KubectlTests(ClusterFixture f)
 {
-    private static string[] Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     private static string[] Header(string s) => System.Text.RegularExpressions.Regex.Split(Lines(s)[0].Trim(), @"\s{2,}");
 
     [Fact]
