@@ -88,6 +88,8 @@ function Invoke-KubePSTests {
     }
     $results = Join-Path $all ('{0:yyyyMMdd-HHmmss}-{1}' -f [DateTime]::UtcNow, $PID)
     $null = New-Item -ItemType Directory -Force -Path $results
+    # The module's disk cache (discovery) of the test clusters stays with the run, not in the user's ~/.kube/cache.
+    $env:KUBEPS_CACHE_DIR = Join-Path $results 'cache'
     Write-Host "    results in $results"
     $suites = [System.Collections.Generic.List[object]]::new()
 

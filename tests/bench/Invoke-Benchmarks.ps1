@@ -13,6 +13,8 @@ param([string] $Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path, [s
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $Root 'tools/LocalCluster.psm1') -Force
 $module = Join-Path $Root 'out/KubePS/KubePS.psd1'
+# The module's disk cache (discovery) of the throw-away bench clusters stays under out/, not in ~/.kube/cache.
+$env:KUBEPS_CACHE_DIR = Join-Path $Root 'out/bench-cache'
 $results = [System.Collections.Generic.List[object]]::new()
 foreach ($file in Get-ChildItem (Join-Path $Root 'tests/bench') -Filter '*.Bench.ps1' | Sort-Object Name) {
     if ($Only.Count -gt 0 -and $file.BaseName -replace '\.Bench$' -notin $Only) { continue }

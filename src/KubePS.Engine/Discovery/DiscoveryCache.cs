@@ -29,7 +29,10 @@ public sealed class DiscoveryCache
     /// <summary>The cached list when there is one, without a request (for completion on a warm session).</summary>
     public IReadOnlyList<ApiResourceInfo>? Cached => resources;
 
-    /// <summary>All resource types (every served version of every group), fetched on first use.</summary>
+    /// <summary>
+    /// All resource types (every served version of every group): on first use from the disk cache of an earlier
+    /// session when it is fresh (<see cref="DiscoveryDiskCache"/>), else from the server.
+    /// </summary>
     public async Task<IReadOnlyList<ApiResourceInfo>> GetAllAsync(CancellationToken cancellationToken, bool refresh = false)
     {
         var current = resources;
@@ -44,9 +47,15 @@ public sealed class DiscoveryCache
             {
                 return resources;
             }
-            resources = await FetchAsync(cancellationToken).ConfigureAwait(false);
-            fetchedAt = DateTime.UtcNow;
-            return resources;
+            if (!refresh && client is Kubernetes kube && DiscoveryDiskCache.TryRead(kube.BaseUri) is { } saved)
+            {
+                // fetchedAt stays the file's: a kind it lacks is looked up again on the server (ResolveAsync).
+                resources = saved.Resources;
+                fetchedAt = saved.FetchedAt;
+                return resources;
+            }
+            await FetchAndSaveAsync(cancellationToken).ConfigureAwait(false);
+            return resources!;
         }
         finally
         {
@@ -96,13 +105,23 @@ public sealed class DiscoveryCache
             {
                 return resources;
             }
-            resources = await FetchAsync(cancellationToken).ConfigureAwait(false);
-            fetchedAt = DateTime.UtcNow;
-            return resources;
+            await FetchAndSaveAsync(cancellationToken).ConfigureAwait(false);
+            return resources!;
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>Reads discovery from the server into the session cache and the disk cache (call under the gate).</summary>
+    private async Task FetchAndSaveAsync(CancellationToken ct)
+    {
+        resources = await FetchAsync(ct).ConfigureAwait(false);
+        fetchedAt = DateTime.UtcNow;
+        if (client is Kubernetes kube)
+        {
+            DiscoveryDiskCache.TryWrite(kube.BaseUri, resources, fetchedAt);
         }
     }
 

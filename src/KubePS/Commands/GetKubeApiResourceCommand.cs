@@ -27,7 +27,7 @@ public sealed class GetKubeApiResourceCommand : KubeClusterCmdlet
     [Parameter]
     public SwitchParameter AllVersions { get; set; }
 
-    /// <summary>Re-read discovery instead of using the session's cache.</summary>
+    /// <summary>Re-read discovery from the server instead of using the session's or the disk cache.</summary>
     [Parameter]
     public SwitchParameter Refresh { get; set; }
 
